@@ -1,0 +1,66 @@
+/**
+ * The catalog: one SQLite file in the data folder, shared by the CLI and the daemon. WAL mode and a busy
+ * timeout let several Stowage processes use it at once.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { StowageError } from '../core/errors.ts';
+import { MIGRATIONS, type Migration } from './migrations.ts';
+import { ProtectionStore } from './protection-store.ts';
+
+export const CATALOG_FILE = 'catalog.db';
+
+export class Catalog {
+  readonly db: DatabaseSync;
+  readonly protections: ProtectionStore;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    this.protections = new ProtectionStore(db);
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+/** Opens (creating if needed) the catalog in `dataDir` and brings its schema up to date. */
+export function openCatalog(dataDir: string, migrations: readonly Migration[] = MIGRATIONS): Catalog {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(join(dataDir, CATALOG_FILE));
+  } catch (error) {
+    throw new StowageError('failed', `open catalog in ${dataDir}: ${(error as Error).message}`, {
+      hint: 'check that the data folder is writable, or choose another with --data-dir',
+      cause: error,
+    });
+  }
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  migrate(db, migrations);
+  return new Catalog(db);
+}
+
+/** Applies pending migrations in one transaction each. @throws when the file is newer than this Stowage. */
+export function migrate(db: DatabaseSync, migrations: readonly Migration[]): number {
+  const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new StowageError('failed', `the catalog has schema version ${current}, newer than this Stowage knows (${latest})`, {
+      hint: 'upgrade Stowage, or point --data-dir at another folder',
+    });
+  }
+  for (const migration of migrations.filter((m) => m.version > current)) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(migration.sql);
+      db.exec(`PRAGMA user_version = ${migration.version}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw new StowageError('failed', `catalog migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return latest;
+}

@@ -1,0 +1,43 @@
+import { formatBytes } from '../../core/units.ts';
+import { inspectVolume, type VolumeDetails } from '../../inventory/volume-details.ts';
+import type { CliSession } from '../session.ts';
+import { toJson } from './ls.ts';
+
+export async function inspect(session: CliSession, names: string[], options: { json?: boolean }): Promise<void> {
+  const engine = session.engine();
+  const inventory = session.inventory();
+  // All names are looked up before anything prints, so one unknown name fails the command cleanly.
+  const details = await Promise.all(names.map((name) => inspectVolume(engine, inventory, name)));
+  if (options.json) return session.out.json(details.map(detailsJson));
+  session.out.write(details.map(describe).join('\n'));
+}
+
+function detailsJson(details: VolumeDetails) {
+  return { ...toJson(details), driverStatus: details.driverStatus ?? null, createdBy: details.createdBy ?? null };
+}
+
+function describe(d: VolumeDetails): string {
+  const lines = [
+    `Volume:      ${d.name}`,
+    `Driver:      ${d.driver} (scope ${d.scope})`,
+    `Kind:        ${d.anonymous ? 'anonymous' : 'named'}${d.protected ? ', protected' : ''}`,
+    `Status:      ${d.status}`,
+    `Mountpoint:  ${d.mountpoint}`,
+    `Created:     ${d.createdAt ?? 'unknown'}`,
+    `Size:        ${d.sizeBytes === null || d.sizeBytes === undefined ? 'n/a' : formatBytes(d.sizeBytes)}`,
+  ];
+  if (d.composeProject) lines.push(`Project:     ${d.composeProject}`);
+  const listing = (map: Record<string, string>) => Object.entries(map).map(([k, v]) => `${k}=${v}`).join(', ');
+  if (Object.keys(d.options).length) lines.push(`Options:     ${listing(d.options)}`);
+  if (Object.keys(d.labels).length) lines.push(`Labels:      ${listing(d.labels)}`);
+  if (d.createdBy === 'unknown') lines.push('Created by:  unknown (the container that created it is gone)');
+  else if (d.createdBy) lines.push(`Created by:  ${d.createdBy.containerName} (image ${d.createdBy.image}) at ${d.createdBy.path}`);
+  if (d.users.length === 0) lines.push('Containers:  none');
+  else {
+    lines.push('Containers:');
+    for (const u of d.users) {
+      lines.push(`  ${u.containerName}  ${u.image}  ${u.destination}  ${u.readOnly ? 'ro' : 'rw'}  ${u.running ? 'running' : 'stopped'}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,48 @@
+import { formatBytes } from '../../core/units.ts';
+import { listMounts, sharedVolumes } from '../../inventory/mount-listing.ts';
+import type { CliSession } from '../session.ts';
+
+interface MountsOptions {
+  shared?: boolean;
+  type?: 'volume' | 'bind' | 'tmpfs';
+  json?: boolean;
+}
+
+export async function mounts(session: CliSession, options: MountsOptions): Promise<void> {
+  const rows = (await listMounts(session.engine())).filter((row) => !options.type || row.type === options.type);
+  const { out } = session;
+  if (options.shared) {
+    const shared = sharedVolumes(rows);
+    if (options.json) return out.json(shared);
+    return out.table(
+      ['VOLUME', 'CONTAINERS', 'WRITERS'],
+      shared.map((s) => [
+        s.volume,
+        s.containers.map((c) => `${c.name}:${c.destination}:${c.readOnly ? 'ro' : 'rw'}`).join(' '),
+        s.writers.length ? s.writers.join(' ') : 'none',
+      ]),
+    );
+  }
+  if (options.json) return out.json(rows);
+  out.table(
+    ['CONTAINER', 'STATE', 'TYPE', 'SOURCE', 'DESTINATION', 'MODE', 'PROPAGATION', 'DETAILS'],
+    rows.map((r) => [
+      r.container,
+      r.running ? 'running' : 'stopped',
+      r.type,
+      r.source || '-',
+      r.destination,
+      r.readOnly ? 'ro' : 'rw',
+      r.propagation || '-',
+      details(r.tmpfsSize, r.tmpfsOptions, r.viaVolumesFrom),
+    ]),
+  );
+}
+
+function details(tmpfsSize: number | undefined, tmpfsOptions: string | undefined, via: string | undefined): string {
+  const parts: string[] = [];
+  if (tmpfsOptions) parts.push(tmpfsOptions);
+  else if (tmpfsSize !== undefined) parts.push(`size=${formatBytes(tmpfsSize)}`);
+  if (via) parts.push(`via --volumes-from ${via}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,141 @@
+/**
+ * The CLI's table of contents: every command and its flags, declared here; each is implemented in its
+ * own module under commands/, loaded only when that command runs (start-up stays fast).
+ */
+import { Command, Option } from 'commander';
+import { CliSession, type GlobalOptions } from './session.ts';
+import { runCli } from './run-cli.ts';
+import { VERSION } from '../core/version.ts';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function buildProgram(sessionFor: (command: Command) => CliSession): Command {
+  const program = new Command('stowage')
+    .description('Docker volumes made safe and visible: inventory, backup, restore, transfer, cleanup.')
+    .version(VERSION, '-v, --version')
+    .option('-H, --host <url>', 'engine to use: unix:///path, tcp://host:2376, ssh://user@host (default: DOCKER_HOST)')
+    .option('-c, --context <name>', 'Docker CLI context to use')
+    .option('--data-dir <dir>', 'Stowage data folder (default: /var/lib/stowage as root, else ~/.local/share/stowage)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('ls')
+    .alias('list')
+    .description('list volumes with driver, size, users, status and age')
+    .option('-f, --filter <key=value>', 'docker filter: dangling=true|false, driver=, label=KEY[=VALUE], name= (repeatable)', collect)
+    .option('--unused', 'only volumes no running container uses (idle or dangling)')
+    .option('--anonymous', 'only anonymous volumes')
+    .option('--larger-than <size>', 'only volumes larger than SIZE (e.g. 1G, 500M)')
+    .option('--older-than <duration>', 'only volumes created more than DURATION ago (e.g. 30d, 12h)')
+    .addOption(new Option('--sort <key>', 'sort by').choices(['name', 'size', 'created', 'containers', 'driver']).default('name'))
+    .option('--no-size', 'do not measure sizes (fastest)')
+    .option('-q, --quiet', 'only print volume names')
+    .option('--json', 'print JSON')
+    .action(async (options, command: Command) => (await import('./commands/ls.ts')).ls(sessionFor(command), options));
+
+  program
+    .command('inspect')
+    .description('everything about volumes: engine details, users, creator of anonymous volumes')
+    .argument('<volume...>', 'volume names')
+    .option('--json', 'print JSON')
+    .action(async (names: string[], options, command: Command) =>
+      (await import('./commands/inspect.ts')).inspect(sessionFor(command), names, options),
+    );
+
+  program
+    .command('mounts')
+    .description("every container's mounts: volumes, bind mounts and tmpfs")
+    .option('--shared', 'only volumes mounted by two or more containers, and which of them write')
+    .addOption(new Option('--type <type>', 'only mounts of this type').choices(['volume', 'bind', 'tmpfs']))
+    .option('--json', 'print JSON')
+    .action(async (options, command: Command) => (await import('./commands/mounts.ts')).mounts(sessionFor(command), options));
+
+  program
+    .command('create')
+    .description('create a volume (like docker volume create, with --nfs and --cifs shorthands)')
+    .argument('[name]', 'volume name (generated when omitted)')
+    .option('-d, --driver <name>', 'volume driver', 'local')
+    .option('-o, --opt <key=value>', 'driver option (repeatable)', collect)
+    .option('-l, --label <key=value>', 'label (repeatable)', collect)
+    .option('--nfs <addr:/path>', 'an NFS export, for the local driver')
+    .option('--cifs <//server/share>', 'a CIFS/SMB share, for the local driver')
+    .option('--json', 'print JSON')
+    .action(async (name: string | undefined, options, command: Command) =>
+      (await import('./commands/create.ts')).create(sessionFor(command), name, options),
+    );
+
+  program
+    .command('rm')
+    .alias('remove')
+    .description('remove volumes; refuses, naming them, while containers reference a volume')
+    .argument('<volume...>', 'volume names')
+    .option('-f, --force', 'also remove protected volumes (never volumes in use)')
+    .action(async (names: string[], options, command: Command) =>
+      (await import('./commands/rm.ts')).rm(sessionFor(command), names, options),
+    );
+
+  program
+    .command('prune')
+    .description('remove dangling anonymous volumes (named too with --all); prints the plan unless --yes')
+    .option('-a, --all', 'also remove dangling named volumes')
+    .option('-f, --filter <key=value>', 'only volumes matching this docker filter (label=, driver=, name=)', collect)
+    .option('--older-than <duration>', 'only volumes created more than DURATION ago')
+    .option('-y, --yes', 'remove the volumes (the plan is recomputed first)')
+    .option('--json', 'print JSON')
+    .action(async (options, command: Command) => (await import('./commands/prune.ts')).prune(sessionFor(command), options));
+
+  program
+    .command('protect')
+    .description('mark volumes so prune never removes them (or --list the marks)')
+    .argument('[volume...]', 'volume names')
+    .option('--reason <text>', 'why, shown in listings')
+    .option('--list', 'list protected volumes')
+    .option('--json', 'print JSON')
+    .action(async (names: string[], options, command: Command) =>
+      (await import('./commands/protect.ts')).protect(sessionFor(command), names, options),
+    );
+
+  program
+    .command('unprotect')
+    .description('remove protection marks')
+    .argument('<volume...>', 'volume names')
+    .action(async (names: string[], _options, command: Command) =>
+      (await import('./commands/protect.ts')).unprotect(sessionFor(command), names),
+    );
+
+  program
+    .command('mount-spec')
+    .description("check Docker's -v and --mount syntaxes")
+    .command('check')
+    .description('validate a -v spec (or --mount spec) as the engine would, and convert between them')
+    .argument('[spec]', 'short syntax: [SOURCE:]TARGET[:OPTIONS]')
+    .option('--mount <spec>', 'long syntax: type=volume,source=NAME,target=/path,...')
+    .addOption(new Option('--to <syntax>', 'print the spec converted to this syntax').choices(['mount', 'volume']))
+    .option('--json', 'print JSON')
+    .action(async (spec: string | undefined, options, command: Command) =>
+      (await import('./commands/mount-spec.ts')).mountSpecCheck(spec, options, sessionFor(command).out),
+    );
+
+  program
+    .command('info')
+    .description('which engine Stowage talks to, its version, and the data folder')
+    .option('--json', 'print JSON')
+    .action(async (options, command: Command) => (await import('./commands/info.ts')).info(sessionFor(command), options));
+
+  return program;
+}
+
+/** Runs the CLI on `argv` and returns the exit code; never calls process.exit itself. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let session: CliSession | undefined;
+  const sessionFor = (command: Command) => (session ??= new CliSession(command.optsWithGlobals<GlobalOptions>()));
+  const program = buildProgram(sessionFor);
+  try {
+    return await runCli(async () => {
+      await program.parseAsync([...argv], { from: 'user' });
+    });
+  } finally {
+    session?.close();
+  }
+}

@@ -1,0 +1,2 @@
+/** Stowage's version, recorded in manifests and shown by `--version`. Kept in step with package.json by a test. */
+export const VERSION = '0.1.0';

@@ -1,0 +1,112 @@
+/**
+ * What Stowage needs from one Docker engine, in types Stowage owns. Nothing from the Docker client library
+ * crosses this boundary: the rest of the code depends on these interfaces only.
+ */
+
+export type Labels = Record<string, string>;
+
+export interface EngineVolume {
+  name: string;
+  driver: string;
+  mountpoint: string;
+  /** ISO 8601; undefined for drivers that do not report it. */
+  createdAt: string | undefined;
+  labels: Labels;
+  scope: 'local' | 'global';
+  options: Labels;
+  /** Driver-specific status (plugins); undefined when the driver reports none. */
+  status: Record<string, unknown> | undefined;
+}
+
+export type MountType = 'volume' | 'bind' | 'tmpfs' | 'npipe' | 'cluster';
+
+export interface EngineMount {
+  type: MountType;
+  /** Volume name, for volume mounts. */
+  name: string | undefined;
+  /** Host path (bind), volume mountpoint (volume), empty for tmpfs. */
+  source: string;
+  destination: string;
+  driver: string | undefined;
+  /** Raw mode string as the engine reports it (`ro`, `z`, `rw,Z`...). */
+  mode: string;
+  readOnly: boolean;
+  propagation: string;
+}
+
+export interface EngineContainer {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  running: boolean;
+  createdAt: Date;
+  labels: Labels;
+  mounts: EngineMount[];
+}
+
+/** What only a per-container inspect tells: tmpfs sizes, anonymous volume paths, --volumes-from. */
+export interface EngineContainerDetails extends EngineContainer {
+  /** `--tmpfs` mounts: destination → options (`size=64m,mode=1777`). */
+  tmpfs: Labels;
+  /** Tmpfs sizes in bytes of `--mount type=tmpfs` mounts, by destination. */
+  tmpfsSizes: Record<string, number>;
+  /** Destinations declared as volumes (image VOLUME or `-v /path`): where anonymous volumes come from. */
+  declaredVolumes: string[];
+  /** Containers named by `--volumes-from`, as given (`name[:ro|rw]`). */
+  volumesFrom: string[];
+}
+
+export interface EngineInfo {
+  id: string;
+  name: string;
+  serverVersion: string;
+  /** The API version this connection negotiated. */
+  apiVersion: string;
+  os: string;
+  dockerRootDir: string;
+}
+
+export interface VolumeFilters {
+  dangling?: string[];
+  driver?: string[];
+  label?: string[];
+  name?: string[];
+}
+
+export interface CreateVolumeRequest {
+  name?: string;
+  driver?: string;
+  options?: Labels;
+  labels?: Labels;
+}
+
+export interface VolumeApi {
+  list(filters?: VolumeFilters): Promise<EngineVolume[]>;
+  /** @throws StowageError 'not-found' */
+  inspect(name: string): Promise<EngineVolume>;
+  create(request: CreateVolumeRequest): Promise<EngineVolume>;
+  /** @throws StowageError 'in-use' when containers reference it, 'not-found' when absent. */
+  remove(name: string, options?: { force?: boolean }): Promise<void>;
+  /** Sizes the engine can compute (local driver, no options); absent where it cannot. */
+  sizes(): Promise<Map<string, number>>;
+}
+
+export interface ContainerApi {
+  /** Every container, running or not, without Stowage's helpers. */
+  list(): Promise<EngineContainer[]>;
+  inspect(idOrName: string): Promise<EngineContainerDetails>;
+}
+
+export interface Engine {
+  /** Where this engine is, for messages (`unix:///var/run/docker.sock`). */
+  readonly endpoint: string;
+  /** True when the engine runs on this host, so host paths (bind sources, mountpoints) are ours to read. */
+  readonly local: boolean;
+  readonly volumes: VolumeApi;
+  readonly containers: ContainerApi;
+  apiVersion(): Promise<string>;
+  info(): Promise<EngineInfo>;
+  close(): void;
+}
+
