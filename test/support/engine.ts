@@ -1,0 +1,80 @@
+/**
+ * What integration tests share: the private engine's environment (set by scripts/run-tests.ts), the
+ * `docker` and `stowage` commands against it, and clean-up by a per-file session label.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const root = join(import.meta.dirname, '..', '..');
+
+export const IMAGE = process.env.STOWAGE_TEST_IMAGE ?? 'stowage-test/busybox';
+
+/** Integration tests need the private engine; in CI its absence is a failure, never a silent skip. */
+export function engineAvailable(): boolean {
+  if (process.env.DOCKER_HOST?.startsWith('unix://') && process.env.STOWAGE_TEST_ENGINE_DIR) return true;
+  if (process.env.CI) throw new Error('integration tests need the private engine: run them with `npm test`');
+  return false;
+}
+
+export const SKIP_REASON = 'no private engine: run with `npm test` (scripts/run-tests.ts starts one)';
+
+export interface Result {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function docker(...args: string[]): Result {
+  const result = spawnSync('docker', args, { encoding: 'utf8', env: process.env });
+  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `docker …` that must succeed; returns trimmed stdout. */
+export function dockerOk(...args: string[]): string {
+  const result = docker(...args);
+  if (result.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** A test session: a label for everything it creates, a data folder of its own, and clean-up. */
+export class TestSession {
+  readonly id = randomBytes(4).toString('hex');
+  readonly label = `stowage.test-session=${this.id}`;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'stowage-data-'));
+
+  /** Runs the CLI from the sources, as a user would run the bin. */
+  stowage(args: string[], env: NodeJS.ProcessEnv = {}): Result {
+    const result = spawnSync(process.execPath, [join(root, 'src/cli/bin.ts'), '--data-dir', this.dataDir, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+    return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** Runs the CLI and parses its JSON output; fails on a non-zero exit. */
+  json<T>(args: string[]): T {
+    const result = this.stowage([...args, '--json']);
+    if (result.status !== 0) throw new Error(`stowage ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    return JSON.parse(result.stdout) as T;
+  }
+
+  volume(name: string, ...flags: string[]): string {
+    return dockerOk('volume', 'create', '--label', this.label, ...flags, name);
+  }
+
+  /** `docker run -d` (or `create` with detach false) of the test image, labelled for clean-up. */
+  container(name: string, flags: string[], command: string[] = ['sleep', '3600'], start = true): string {
+    return dockerOk(start ? 'run' : 'create', ...(start ? ['-d'] : []), '--name', name, '--label', this.label, ...flags, IMAGE, ...command);
+  }
+
+  cleanup(): void {
+    const containers = dockerOk('ps', '-aq', '--filter', `label=${this.label}`).split('\n').filter(Boolean);
+    if (containers.length) dockerOk('rm', '-f', '-v', ...containers);
+    const volumes = dockerOk('volume', 'ls', '-q', '--filter', `label=${this.label}`).split('\n').filter(Boolean);
+    if (volumes.length) dockerOk('volume', 'rm', '-f', ...volumes);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
