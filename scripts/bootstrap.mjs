@@ -23,4 +23,4 @@ if (stale) {
   console.error('bootstrap: installing npm dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
-run(at('node_modules/.bin/node'), [at('node_modules/typescript/bin/tsc'), '-p', at('tsconfig.build.json')]);
+run(at('node_modules/.bin/node'), [at('scripts/build.ts')]);

@@ -89,7 +89,7 @@ export async function startPrivateEngine(options: { dir?: string } = {}): Promis
     await sleep(100);
   }
   const host = `unix://${socket}`;
-  const env = { ...process.env, DOCKER_HOST: host };
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: host };
   delete env.DOCKER_CONTEXT;
   return { dir, socket, host, env, stop: () => stopPrivateEngine(dir) };
 }

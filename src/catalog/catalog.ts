@@ -2,7 +2,7 @@
  * The catalog: one SQLite file in the data folder, shared by the CLI and the daemon. WAL mode and a busy
  * timeout let several Stowage processes use it at once.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { StowageError } from '../core/errors.ts';
@@ -25,11 +25,17 @@ export class Catalog {
   }
 }
 
+/** Whether a catalog was ever created here: readers can skip opening (and creating) one that is not. */
+export function catalogExists(dataDir: string): boolean {
+  return existsSync(join(dataDir, CATALOG_FILE));
+}
+
 /** Opens (creating if needed) the catalog in `dataDir` and brings its schema up to date. */
 export function openCatalog(dataDir: string, migrations: readonly Migration[] = MIGRATIONS): Catalog {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let db: DatabaseSync;
   try {
+    // Inside the try: a data folder that cannot be created is the user's to fix, not a crash.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     db = new DatabaseSync(join(dataDir, CATALOG_FILE));
   } catch (error) {
     throw new StowageError('failed', `open catalog in ${dataDir}: ${(error as Error).message}`, {
@@ -38,7 +44,12 @@ export function openCatalog(dataDir: string, migrations: readonly Migration[] = 
     });
   }
   db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-  migrate(db, migrations);
+  try {
+    migrate(db, migrations);
+  } catch (error) {
+    db.close(); // the caller never gets a Catalog to close
+    throw error;
+  }
   return new Catalog(db);
 }
 

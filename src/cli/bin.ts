@@ -1,4 +1,6 @@
-/** The program's entry point (bin/stowage.js loads it after checking the Node version). */
+/** The program's entry point (bin/stowage.cjs loads it after checking the Node version). */
 import { main } from './main.ts';
 
-process.exitCode = await main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -9,7 +9,7 @@ import { VERSION } from '../core/version.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function buildProgram(sessionFor: (command: Command) => CliSession): Command {
+function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Command {
   const program = new Command('stowage')
     .description('Docker volumes made safe and visible: inventory, backup, restore, transfer, cleanup.')
     .version(VERSION, '-v, --version')
@@ -32,7 +32,7 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
     .option('--no-size', 'do not measure sizes (fastest)')
     .option('-q, --quiet', 'only print volume names')
     .option('--json', 'print JSON')
-    .action(async (options, command: Command) => (await import('./commands/ls.ts')).ls(sessionFor(command), options));
+    .action(async (options, command: Command) => (await import('./commands/ls.ts')).ls(await sessionFor(command), options));
 
   program
     .command('inspect')
@@ -40,7 +40,7 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
     .argument('<volume...>', 'volume names')
     .option('--json', 'print JSON')
     .action(async (names: string[], options, command: Command) =>
-      (await import('./commands/inspect.ts')).inspect(sessionFor(command), names, options),
+      (await import('./commands/inspect.ts')).inspect(await sessionFor(command), names, options),
     );
 
   program
@@ -49,7 +49,7 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
     .option('--shared', 'only volumes mounted by two or more containers, and which of them write')
     .addOption(new Option('--type <type>', 'only mounts of this type').choices(['volume', 'bind', 'tmpfs']))
     .option('--json', 'print JSON')
-    .action(async (options, command: Command) => (await import('./commands/mounts.ts')).mounts(sessionFor(command), options));
+    .action(async (options, command: Command) => (await import('./commands/mounts.ts')).mounts(await sessionFor(command), options));
 
   program
     .command('create')
@@ -62,7 +62,7 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
     .option('--cifs <//server/share>', 'a CIFS/SMB share, for the local driver')
     .option('--json', 'print JSON')
     .action(async (name: string | undefined, options, command: Command) =>
-      (await import('./commands/create.ts')).create(sessionFor(command), name, options),
+      (await import('./commands/create.ts')).create(await sessionFor(command), name, options),
     );
 
   program
@@ -72,7 +72,7 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
     .argument('<volume...>', 'volume names')
     .option('-f, --force', 'also remove protected volumes (never volumes in use)')
     .action(async (names: string[], options, command: Command) =>
-      (await import('./commands/rm.ts')).rm(sessionFor(command), names, options),
+      (await import('./commands/rm.ts')).rm(await sessionFor(command), names, options),
     );
 
   program
@@ -83,7 +83,7 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
     .option('--older-than <duration>', 'only volumes created more than DURATION ago')
     .option('-y, --yes', 'remove the volumes (the plan is recomputed first)')
     .option('--json', 'print JSON')
-    .action(async (options, command: Command) => (await import('./commands/prune.ts')).prune(sessionFor(command), options));
+    .action(async (options, command: Command) => (await import('./commands/prune.ts')).prune(await sessionFor(command), options));
 
   program
     .command('protect')
@@ -93,7 +93,7 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
     .option('--list', 'list protected volumes')
     .option('--json', 'print JSON')
     .action(async (names: string[], options, command: Command) =>
-      (await import('./commands/protect.ts')).protect(sessionFor(command), names, options),
+      (await import('./commands/protect.ts')).protect(await sessionFor(command), names, options),
     );
 
   program
@@ -101,7 +101,7 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
     .description('remove protection marks')
     .argument('<volume...>', 'volume names')
     .action(async (names: string[], _options, command: Command) =>
-      (await import('./commands/protect.ts')).unprotect(sessionFor(command), names),
+      (await import('./commands/protect.ts')).unprotect(await sessionFor(command), names),
     );
 
   program
@@ -114,14 +114,14 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
     .addOption(new Option('--to <syntax>', 'print the spec converted to this syntax').choices(['mount', 'volume']))
     .option('--json', 'print JSON')
     .action(async (spec: string | undefined, options, command: Command) =>
-      (await import('./commands/mount-spec.ts')).mountSpecCheck(spec, options, sessionFor(command).out),
+      (await import('./commands/mount-spec.ts')).mountSpecCheck(spec, options, (await sessionFor(command)).out),
     );
 
   program
     .command('info')
     .description('which engine Stowage talks to, its version, and the data folder')
     .option('--json', 'print JSON')
-    .action(async (options, command: Command) => (await import('./commands/info.ts')).info(sessionFor(command), options));
+    .action(async (options, command: Command) => (await import('./commands/info.ts')).info(await sessionFor(command), options));
 
   return program;
 }
@@ -129,7 +129,7 @@ function buildProgram(sessionFor: (command: Command) => CliSession): Command {
 /** Runs the CLI on `argv` and returns the exit code; never calls process.exit itself. */
 export async function main(argv: readonly string[]): Promise<number> {
   let session: CliSession | undefined;
-  const sessionFor = (command: Command) => (session ??= new CliSession(command.optsWithGlobals<GlobalOptions>()));
+  const sessionFor = async (command: Command) => (session ??= await CliSession.open(command.optsWithGlobals<GlobalOptions>()));
   const program = buildProgram(sessionFor);
   try {
     return await runCli(async () => {

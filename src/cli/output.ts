@@ -32,5 +32,6 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
     .concat('\n');
 }
 
-// Code points, not UTF-16 units, so non-ASCII names line up.
-const width = (text: string) => [...text].length;
+// Code points, not UTF-16 units, so non-ASCII names line up; ASCII (nearly every cell) takes the fast path.
+const ASCII = /^[\x20-\x7e]*$/;
+const width = (text: string) => (ASCII.test(text) ? text.length : [...text].length);

@@ -2,12 +2,14 @@
  * What a command needs, created on first use and closed once: the engine connection, the config, the
  * catalog and the services over them. Commands never build these themselves.
  */
-import { openCatalog, type Catalog } from '../catalog/catalog.ts';
+import { catalogExists, openCatalog, type Catalog } from '../catalog/catalog.ts';
 import { resolveDataDir } from '../config/data-dir.ts';
 import { loadConfig } from '../config/load-config.ts';
-import type { StowageConfig } from '../config/config-schema.ts';
+import type { StowageConfig } from '../config/config-types.ts';
 import type { Engine } from '../engine/contract.ts';
 import { connectEngine } from '../engine/docker-engine.ts';
+import { fileVersionCache } from '../engine/version-cache.ts';
+import { join } from 'node:path';
 import { InventoryService } from '../inventory/inventory-service.ts';
 import { ProtectionMarks } from '../lifecycle/protection-marks.ts';
 import { consoleOutput, type Output } from './output.ts';
@@ -22,30 +24,36 @@ export class CliSession {
   readonly out: Output;
   readonly dataDir: string;
   readonly #globals: GlobalOptions;
-  #config: StowageConfig | undefined;
+  readonly #config: StowageConfig;
   #engine: Engine | undefined;
   #catalog: Catalog | undefined;
   #inventory: InventoryService | undefined;
   #marks: ProtectionMarks | undefined;
 
-  constructor(globals: GlobalOptions, out: Output = consoleOutput()) {
+  private constructor(globals: GlobalOptions, dataDir: string, config: StowageConfig, out: Output) {
     this.#globals = globals;
+    this.dataDir = dataDir;
+    this.#config = config;
     this.out = out;
-    this.dataDir = resolveDataDir(globals.dataDir);
+  }
+
+  /** Reads the config file first, so a broken config fails every command the same way. */
+  static async open(globals: GlobalOptions, out: Output = consoleOutput()): Promise<CliSession> {
+    const dataDir = resolveDataDir(globals.dataDir);
+    return new CliSession(globals, dataDir, await loadConfig(dataDir), out);
   }
 
   config(): StowageConfig {
-    this.#config ??= loadConfig(this.dataDir);
     return this.#config;
   }
 
   engine(): Engine {
     // Flags win over the config file, which wins over DOCKER_HOST and contexts.
     const fromConfig = this.#globals.host || this.#globals.context ? {} : (this.config().engine ?? {});
-    this.#engine ??= connectEngine({
-      host: this.#globals.host ?? fromConfig.host,
-      context: this.#globals.context ?? fromConfig.context,
-    });
+    this.#engine ??= connectEngine(
+      { host: this.#globals.host ?? fromConfig.host, context: this.#globals.context ?? fromConfig.context },
+      { versionCache: fileVersionCache(join(this.dataDir, 'engine-versions.json')) },
+    );
     return this.#engine;
   }
 
@@ -61,7 +69,8 @@ export class CliSession {
 
   inventory(): InventoryService {
     this.#inventory ??= new InventoryService(this.engine(), {
-      protectedNames: () => this.protectionMarks().names(),
+      // No catalog yet means no marks: listing must not create one (nor pay for opening it).
+      protectedNames: () => (catalogExists(this.dataDir) ? this.protectionMarks().names() : Promise.resolve(new Set<string>())),
       protectLabels: this.config().prune.protectLabels,
       sizeConcurrency: this.config().inventory.sizeConcurrency,
     });

@@ -1,8 +1,9 @@
 /**
- * The config file's shape (`<data-dir>/config.yaml`), documented in docs/CONFIG.md. Every key is optional;
- * unknown keys are errors, so a typo never silently does nothing.
+ * The config file's schema (`<data-dir>/config.yaml`), documented in docs/CONFIG.md. Every key is
+ * optional; unknown keys are errors, so a typo never silently does nothing.
  */
 import { z } from 'zod';
+import { DEFAULT_CONFIG, type StowageConfig } from './config-types.ts';
 
 const engineSchema = z
   .strictObject({
@@ -11,20 +12,17 @@ const engineSchema = z
   })
   .refine((engine) => !(engine.host && engine.context), { message: 'set either host or context, not both' });
 
-const inventorySchema = z.strictObject({
-  /** How many mountpoints Stowage measures at once when it walks them itself. */
-  sizeConcurrency: z.int().min(1).max(64).default(8),
-});
-
-const pruneSchema = z.strictObject({
-  /** Volumes carrying any of these labels are never pruned, like `stowage.protect=true`. */
-  protectLabels: z.array(z.string().min(1)).default([]),
-});
-
 export const configSchema = z.strictObject({
   engine: engineSchema.optional(),
-  inventory: inventorySchema.default({ sizeConcurrency: 8 }),
-  prune: pruneSchema.default({ protectLabels: [] }),
+  inventory: z
+    .strictObject({ sizeConcurrency: z.int().min(1).max(64).default(DEFAULT_CONFIG.inventory.sizeConcurrency) })
+    .default(DEFAULT_CONFIG.inventory),
+  prune: z
+    .strictObject({ protectLabels: z.array(z.string().min(1)).default([]) })
+    .default({ protectLabels: [] }),
 });
 
-export type StowageConfig = z.infer<typeof configSchema>;
+// The schema must produce exactly the documented type.
+export type ParsedConfig = z.infer<typeof configSchema>;
+const _sameShape: (parsed: ParsedConfig) => StowageConfig = (parsed) => parsed;
+void _sameShape;

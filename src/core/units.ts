@@ -40,18 +40,34 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     unit++;
   }
-  return `${value.toPrecision(3).replace(/\.?0+$/, '')}${units[unit]}`;
+  // Round before printing: 999_999 rounds to 1000kB, which reads 1MB. Number() drops trailing zeros of the
+  // fraction only (300kB stays 300kB, 1.20GB becomes 1.2GB).
+  let rounded = Number(value.toPrecision(3));
+  if (rounded >= 1000 && unit < units.length - 1) {
+    rounded = Number((rounded / 1000).toPrecision(3));
+    unit++;
+  }
+  return `${rounded}${units[unit]}`;
 }
+
+const AGE_STEPS: readonly [number, string][] = [
+  [365 * 86400, 'year'], [30 * 86400, 'month'], [7 * 86400, 'week'], [86400, 'day'], [3600, 'hour'], [60, 'minute'],
+];
 
 /** `3 days`, `5 minutes`, `2 years`, as Docker's "Created" column reads. */
 export function formatAge(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  const steps: [number, string][] = [
-    [365 * 86400, 'year'], [30 * 86400, 'month'], [7 * 86400, 'week'], [86400, 'day'], [3600, 'hour'], [60, 'minute'],
-  ];
-  for (const [size, name] of steps) {
+  for (const [size, name] of AGE_STEPS) {
     const count = Math.floor(seconds / size);
     if (count >= 1) return `${count} ${name}${count > 1 ? 's' : ''}`;
   }
   return `${seconds} second${seconds === 1 ? '' : 's'}`;
+}
+
+/**
+ * Orders text by code units, as Docker sorts names. Deliberately not localeCompare: that loads ICU's
+ * collator, which costs more start-up time than a whole listing.
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -2,7 +2,6 @@
  * Reads the Docker CLI's context store (`~/.docker/contexts`), so `--context NAME` reaches the same engine
  * as `docker --context NAME`. Layout: meta/<sha256(name)>/meta.json and tls/<sha256(name)>/docker/*.pem.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +22,9 @@ interface ContextMeta {
 }
 
 const configDir = (env: Env) => env.DOCKER_CONFIG || join(homedir(), '.docker');
-const contextDigest = (name: string) => createHash('sha256').update(name).digest('hex');
+// node:crypto is fetched on use: loading it costs more start-up time than most commands need.
+const contextDigest = (name: string) =>
+  process.getBuiltinModule('node:crypto').createHash('sha256').update(name).digest('hex');
 
 /** The CLI's `currentContext` from config.json, or undefined. */
 export function currentContextName(env: Env): string | undefined {

@@ -17,11 +17,18 @@ import type {
 import { toContainer, toContainerDetails, toVolume } from './convert.ts';
 import { resolveEndpoint, type EndpointChoice, type EngineEndpoint } from './endpoint.ts';
 import { compareVersions, Transport } from './transport.ts';
+import type { VersionCache } from './version-cache.ts';
 import type { WireContainerInspect, WireContainerSummary, WireDiskUsage, WireInfo, WireVolume } from './wire-types.ts';
 
+export interface ConnectOptions {
+  /** Where negotiated API versions are remembered between runs. */
+  versionCache?: VersionCache;
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Connects to the engine the user chose (flags, then environment, then Docker CLI contexts). */
-export function connectEngine(choice: EndpointChoice = {}, env = process.env): Engine {
-  return new DockerEngine(resolveEndpoint(choice, env));
+export function connectEngine(choice: EndpointChoice = {}, options: ConnectOptions = {}): Engine {
+  return new DockerEngine(resolveEndpoint(choice, options.env ?? process.env), options.versionCache);
 }
 
 export class DockerEngine implements Engine {
@@ -31,10 +38,10 @@ export class DockerEngine implements Engine {
   readonly containers: ContainerApi;
   readonly #transport: Transport;
 
-  constructor(endpoint: EngineEndpoint) {
+  constructor(endpoint: EngineEndpoint, versionCache?: VersionCache) {
     this.endpoint = endpoint.url;
     this.local = endpoint.url.startsWith('unix://');
-    this.#transport = new Transport(endpoint);
+    this.#transport = new Transport(endpoint, versionCache);
     this.volumes = new DockerVolumes(this.#transport);
     this.containers = new DockerContainers(this.#transport);
   }

@@ -38,8 +38,10 @@ export function resolveEndpoint(choice: EndpointChoice, env: Env = process.env):
     throw invalid('conflicting options: either specify --host or --context, not both');
   }
   if (choice.host) return fromHost(choice.host, '--host', env);
-  if (choice.context) return fromContext(choice.context, env);
+  // "default" is the docker CLI's built-in context (DOCKER_HOST or the default socket); it has no meta.json.
+  if (choice.context && choice.context !== 'default') return fromContext(choice.context, env);
   if (env.DOCKER_HOST) return fromHost(env.DOCKER_HOST, 'DOCKER_HOST', env);
+  if (choice.context === 'default') return { url: defaultSocket(), source: 'default', tls: undefined };
   const named = env.DOCKER_CONTEXT || currentContextName(env);
   if (named && named !== 'default') return fromContext(named, env);
   return { url: defaultSocket(), source: 'default', tls: undefined };

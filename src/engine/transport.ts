@@ -1,15 +1,15 @@
 /**
- * HTTP to one engine, over docker-modem (dockerode's transport: unix sockets, TCP+TLS, ssh with
- * `docker system dial-stdio`). Negotiates the API version once, like the Docker CLI, and turns every
- * failure into a classified StowageError. Only this file knows docker-modem exists.
+ * HTTP to one engine. Unix sockets and TCP (with or without TLS) go through Node's own http/https
+ * modules; `ssh://` goes through docker-modem (dockerode's transport), loaded only for ssh because it
+ * pulls in an SSH stack that would slow every start-up. See docs/decisions.md.
+ * Negotiates the API version once, like the Docker CLI, and turns every failure into a StowageError.
  */
-import { Agent as HttpsAgent } from 'node:https';
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import DockerModem from 'docker-modem';
 import type { EngineEndpoint } from './endpoint.ts';
-import { engineError, transportError } from './engine-errors.ts';
+import { engineError } from './engine-errors.ts';
+import { openHttpConnection } from './http-connection.ts';
+import type { VersionCache } from './version-cache.ts';
 
 /** The newest API version whose behaviour Stowage knows; newer engines are spoken to at this version. */
 export const MAX_API_VERSION = '1.47';
@@ -25,139 +25,124 @@ export interface RequestOptions {
   operation: string;
 }
 
-const OK = { 200: true, 201: true, 204: true, 304: true } as const;
+/** One raw HTTP exchange: resolves with the response whatever its status; rejects on transport failure. */
+export interface Connection {
+  request(method: string, path: string, body: Buffer | Readable | undefined, headers: Record<string, string>, operation: string): Promise<IncomingMessage>;
+  close(): void;
+}
 
 export class Transport {
   readonly endpoint: EngineEndpoint;
-  #modem: DockerModem | undefined;
+  #connection: Promise<Connection> | undefined;
   #version: Promise<string> | undefined;
 
-  constructor(endpoint: EngineEndpoint) {
+  readonly #cache: VersionCache | undefined;
+  #negotiated = false;
+
+  constructor(endpoint: EngineEndpoint, cache?: VersionCache) {
     this.endpoint = endpoint;
+    this.#cache = cache;
   }
 
-  /** The negotiated API version (`1.41`); pings the engine on first use. */
+  /** The negotiated API version (`1.41`); remembered from an earlier run, or asked with a ping. */
   apiVersion(): Promise<string> {
-    this.#version ??= this.#negotiate();
+    const remembered = this.#cache?.get(this.endpoint.url);
+    this.#version ??= remembered ? Promise.resolve(remembered) : this.#negotiate();
     return this.#version;
   }
 
   async json<T>(method: string, path: string, options: RequestOptions): Promise<T> {
-    const version = await this.apiVersion();
-    return this.#dial<T>({ method, path, version, options, stream: false });
+    const response = await this.#send(method, path, options);
+    const text = await readBody(response);
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /** A response body as a stream (archives, events). */
-  async stream(method: string, path: string, options: RequestOptions): Promise<IncomingMessage> {
-    const version = await this.apiVersion();
-    return this.#dial<IncomingMessage>({ method, path, version, options, stream: true });
+  stream(method: string, path: string, options: RequestOptions): Promise<IncomingMessage> {
+    return this.#send(method, path, options);
   }
 
   /** Sends `body` as the request body (`PUT /containers/{id}/archive`). */
-  async upload(path: string, body: Readable, options: RequestOptions): Promise<void> {
-    const version = await this.apiVersion();
-    await this.#dial<unknown>({ method: 'PUT', path, version, options, stream: false, file: body });
+  async upload(path: string, body: Readable, options: RequestOptions & { contentType?: string }): Promise<void> {
+    const response = await this.#send('PUT', path, options, body, options.contentType ?? 'application/x-tar');
+    response.resume();
   }
 
   close(): void {
-    this.#modem = undefined;
+    void this.#connection?.then((connection) => connection.close());
+    this.#connection = undefined;
   }
 
   async #negotiate(): Promise<string> {
-    const response = await this.#dial<IncomingMessage>({
-      method: 'GET',
-      path: '/_ping',
-      version: undefined,
-      options: { operation: 'connect to the engine' },
-      stream: true,
-    });
+    this.#negotiated = true;
+    const connection = await this.#connect();
+    const response = await connection.request('GET', '/_ping', undefined, {}, 'connect to the engine');
     response.resume();
     const server = response.headers['api-version'];
     const serverVersion = typeof server === 'string' ? server : MIN_API_VERSION;
-    return compareVersions(serverVersion, MAX_API_VERSION) < 0 ? serverVersion : MAX_API_VERSION;
+    const version = compareVersions(serverVersion, MAX_API_VERSION) < 0 ? serverVersion : MAX_API_VERSION;
+    this.#cache?.set(this.endpoint.url, version);
+    return version;
   }
 
-  #dial<T>(request: {
-    method: string;
-    path: string;
-    version: string | undefined;
-    options: RequestOptions;
-    stream: boolean;
-    file?: Readable;
-  }): Promise<T> {
-    const { method, path, version, options, stream, file } = request;
-    const modem = this.#connect();
-    const hasQuery = options.query !== undefined && Object.keys(options.query).length > 0;
-    const prefixed = (version ? `/v${version}` : '') + path + (hasQuery ? '?' : '');
-    const dialOptions: DockerModem.DialOptions = {
-      path: prefixed,
-      method,
-      statusCodes: OK,
-      isStream: stream,
-      options: { _query: stripUndefined(options.query ?? {}), _body: options.body },
-    };
-    if (file) dialOptions.file = file;
-    if (options.body !== undefined && method === 'POST') dialOptions.allowEmpty = true;
-    return new Promise<T>((resolve, reject) => {
-      modem.dial(dialOptions, (error, result) => {
-        if (!error) return resolve(result as T);
-        const status = (error as { statusCode?: number }).statusCode;
-        reject(
-          status
-            ? engineError(status, messageOf(error), options.operation)
-            : transportError(error, this.endpoint, options.operation),
-        );
-      });
-    });
-  }
-
-  #connect(): DockerModem {
-    this.#modem ??= new DockerModem(modemOptions(this.endpoint));
-    return this.#modem;
-  }
-}
-
-function modemOptions(endpoint: EngineEndpoint): DockerModem.ConstructorOptions {
-  // Every key is set: docker-modem merges our options over what it reads from DOCKER_HOST itself.
-  const base = { socketPath: undefined, host: undefined, port: undefined, version: undefined };
-  const url = new URL(endpoint.url);
-  switch (url.protocol) {
-    case 'unix:':
-      return { ...base, socketPath: decodeURIComponent(url.pathname) };
-    case 'ssh:':
-      return {
-        ...base,
-        protocol: 'ssh',
-        host: url.hostname,
-        port: url.port || 22,
-        username: decodeURIComponent(url.username) || undefined,
-        sshOptions: { agent: process.env.SSH_AUTH_SOCK },
-      };
-    default: {
-      const tls = endpoint.tls;
-      if (!tls) return { ...base, protocol: 'http', host: url.hostname, port: url.port || 2375 };
-      const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
-      const agent = new HttpsAgent({
-        ca: read(tls.caPath),
-        cert: read(tls.certPath),
-        key: read(tls.keyPath),
-        rejectUnauthorized: tls.verify,
-        keepAlive: true,
-      });
-      return { ...base, protocol: 'https', host: url.hostname, port: url.port || 2376, agent };
+  async #send(method: string, path: string, options: RequestOptions, upload?: Readable, contentType?: string): Promise<IncomingMessage> {
+    // An upload cannot be sent twice, so it never relies on a remembered version.
+    if (upload && !this.#negotiated) this.#version = this.#negotiate();
+    const [version, connection] = await Promise.all([this.apiVersion(), this.#connect()]);
+    const query = toQueryString(options.query);
+    const headers: Record<string, string> = {};
+    let body: Buffer | Readable | undefined = upload;
+    if (upload && contentType) headers['content-type'] = contentType;
+    if (options.body !== undefined) {
+      body = Buffer.from(JSON.stringify(options.body));
+      headers['content-type'] = 'application/json';
     }
+    const response = await connection.request(method, `/v${version}${path}${query}`, body, headers, options.operation);
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) return response;
+    const message = errorMessage(await readBody(response));
+    // A remembered version the engine no longer speaks (it was upgraded or replaced): negotiate, retry once.
+    if (status === 400 && /client version .* is too (old|new)/i.test(message) && !upload) {
+      this.#version = this.#negotiate();
+      if ((await this.#version) !== version) return this.#send(method, path, options, upload, contentType);
+    }
+    throw engineError(status, message, options.operation);
+  }
+
+  #connect(): Promise<Connection> {
+    this.#connection ??= this.endpoint.url.startsWith('ssh://')
+      ? import('./ssh-connection.ts').then((ssh) => ssh.openSshConnection(this.endpoint))
+      : openHttpConnection(this.endpoint);
+    return this.#connection;
   }
 }
 
-function messageOf(error: Error): string {
-  const json = (error as { json?: unknown }).json;
-  if (json && typeof json === 'object' && 'message' in json) return String(json.message);
-  if (Buffer.isBuffer(json)) return json.toString().trim();
-  return error.message.replace(/^\(HTTP code \d+\) \w+ - /, '').trim();
+/** Docker's query encoding: objects (filters) as JSON, booleans as 1/0, undefined dropped. */
+function toQueryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    params.set(key, typeof value === 'object' ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
-function stripUndefined(query: Query): Query {
-  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
+async function readBody(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function errorMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: the engine (or a proxy in front of it) answered in plain text
+  }
+  return body.trim() || 'no error message';
 }
 
 /** Compares dotted versions numerically: negative when a < b. */

@@ -2,6 +2,7 @@
  * `stowage mounts`: every mount of every container, of every type. The container listing lacks `--tmpfs`
  * mounts and tmpfs sizes, so each container is inspected (a few at a time).
  */
+import { compareText } from '../core/units.ts';
 import { mapLimited } from '../core/concurrency.ts';
 import type { Engine, EngineContainerDetails, MountType } from '../engine/contract.ts';
 
@@ -31,7 +32,7 @@ export async function listMounts(engine: Engine): Promise<MountRow[]> {
   const byName = new Map(containers.map((c) => [c.name, c]));
   return containers
     .flatMap((container) => mountsOf(container, byName))
-    .sort((a, b) => a.container.localeCompare(b.container) || a.destination.localeCompare(b.destination));
+    .sort((a, b) => compareText(a.container, b.container) || compareText(a.destination, b.destination));
 }
 
 function mountsOf(container: EngineContainerDetails, byName: Map<string, EngineContainerDetails>): MountRow[] {
@@ -99,5 +100,5 @@ export function sharedVolumes(rows: readonly MountRow[]): SharedVolume[] {
       containers: users.map((u) => ({ name: u.container, readOnly: u.readOnly, running: u.running, destination: u.destination })),
       writers: users.filter((u) => !u.readOnly).map((u) => u.container),
     }))
-    .sort((a, b) => a.volume.localeCompare(b.volume));
+    .sort((a, b) => compareText(a.volume, b.volume));
 }

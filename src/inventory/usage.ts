@@ -1,4 +1,5 @@
 /** Who mounts which volume, from one container listing. Pure. */
+import { compareText } from '../core/units.ts';
 import type { EngineContainer } from '../engine/contract.ts';
 import type { VolumeStatus, VolumeUser } from './volume-record.ts';
 
@@ -21,7 +22,7 @@ export function usersByVolume(containers: readonly EngineContainer[]): Map<strin
       else users.set(mount.name, [user]);
     }
   }
-  for (const list of users.values()) list.sort((a, b) => a.containerName.localeCompare(b.containerName));
+  for (const list of users.values()) list.sort((a, b) => compareText(a.containerName, b.containerName));
   return users;
 }
 

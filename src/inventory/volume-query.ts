@@ -3,7 +3,7 @@
  * and Stowage's extras, applied here. Parsing is pure and strict.
  */
 import { invalid } from '../core/errors.ts';
-import { parseDuration, parseSize } from '../core/units.ts';
+import { compareText, parseDuration, parseSize } from '../core/units.ts';
 import type { VolumeFilters } from '../engine/contract.ts';
 import type { VolumeRecord } from './volume-record.ts';
 
@@ -92,16 +92,16 @@ export function applyQuery(records: VolumeRecord[], query: VolumeQuery, now = Da
 }
 
 function comparator(key: SortKey): (a: VolumeRecord, b: VolumeRecord) => number {
-  const byName = (a: VolumeRecord, b: VolumeRecord) => a.name.localeCompare(b.name);
+  const byName = (a: VolumeRecord, b: VolumeRecord) => compareText(a.name, b.name);
   switch (key) {
     case 'name':
       return byName;
     case 'driver':
-      return (a, b) => a.driver.localeCompare(b.driver) || byName(a, b);
+      return (a, b) => compareText(a.driver, b.driver) || byName(a, b);
     case 'size': // largest first; unknown sizes last
       return (a, b) => (b.sizeBytes ?? -1) - (a.sizeBytes ?? -1) || byName(a, b);
     case 'created': // newest first
-      return (a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || byName(a, b);
+      return (a, b) => compareText(b.createdAt ?? '', a.createdAt ?? '') || byName(a, b);
     case 'containers':
       return (a, b) => b.users.length - a.users.length || byName(a, b);
   }

@@ -69,11 +69,15 @@ export function validateLocalVolume(name: string | undefined, options: Labels): 
       `${subject}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`,
     );
   }
+  // The engine's order: every key first (an unknown key wins over size), then size, then required companions.
   for (const key of Object.keys(options)) {
-    if (key === 'size') throw invalid(`${subject}: quota size requested but no quota support`, 'the local driver supports size only on xfs with project quotas; the stowage plugin driver has quotas');
-    if (!LOCAL_OPTION_KEYS.has(key)) throw invalid(`${subject}: invalid option: "${key}"`, 'the local driver takes type, device and o');
+    if (key !== 'size' && !LOCAL_OPTION_KEYS.has(key)) throw invalid(`${subject}: invalid option: "${key}"`, 'the local driver takes type, device and o');
   }
+  if (options.size !== undefined) throw invalid(`${subject}: quota size requested but no quota support`, 'the local driver supports size only on xfs with project quotas; the stowage plugin driver has quotas');
   if ((options.type !== undefined || options.o !== undefined) && options.device === undefined) {
     throw invalid(`${subject}: missing required option: "device"`);
+  }
+  if (options.device !== undefined && options.type === undefined) {
+    throw invalid(`${subject}: missing required option: "type"`);
   }
 }

@@ -1,0 +1,29 @@
+/**
+ * `npm run build`: type declarations and per-module JavaScript for library users (tsc → dist/), and the
+ * CLI bundled into one file (esbuild → dist/bundle/stowage.cjs), because loading many small modules was
+ * most of the CLI's start-up time.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+await build({
+  entryPoints: [join(root, 'src/cli/bin.ts')],
+  outfile: join(root, 'dist/bundle/stowage.cjs'),
+  bundle: true,
+  // CommonJS, not ESM: an ESM import of a built-in such as node:http evaluates all its lazy getters
+  // (loading undici and tls), which alone cost 30 ms per start.
+  format: 'cjs',
+  platform: 'node',
+  target: 'node22',
+  // Dependencies used only by some commands stay outside and load on first use.
+  external: ['ssh2', 'cpu-features', 'docker-modem', 'zod', 'yaml', 'tar-stream'],
+  logLevel: 'warning',
+});

@@ -1,0 +1,17 @@
+/** The config's shape and defaults, free of the parser so that start-up without a config file stays light. */
+export interface StowageConfig {
+  engine?: { host?: string | undefined; context?: string | undefined } | undefined;
+  inventory: {
+    /** How many mountpoints Stowage measures at once when it walks them itself. */
+    sizeConcurrency: number;
+  };
+  prune: {
+    /** Volumes carrying any of these labels (`KEY` or `KEY=VALUE`) are never pruned. */
+    protectLabels: string[];
+  };
+}
+
+export const DEFAULT_CONFIG: StowageConfig = Object.freeze({
+  inventory: { sizeConcurrency: 8 },
+  prune: { protectLabels: [] },
+});
