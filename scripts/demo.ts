@@ -35,6 +35,10 @@ function docker(...args: string[]): string {
   return result.stdout.trim();
 }
 
+function firstVolume(container: string): string {
+  return (JSON.parse(docker('inspect', container)) as { Mounts: { Name: string }[] }[])[0]!.Mounts[0]!.Name;
+}
+
 function stowage(...args: string[]): void {
   console.log(`\n$ stowage ${args.join(' ')}`);
   spawnSync(process.execPath, [join(root, 'bin/stowage.cjs'), '--data-dir', dataDir, ...args], { env, stdio: 'inherit' });
@@ -70,7 +74,7 @@ try {
   docker('volume', 'create', '--label', LABEL, 'old-cache');
   for (const name of ['ci-job-1', 'ci-job-2']) {
     docker('create', '--name', name, '--label', LABEL, '-v', '/build', IMAGE, 'true');
-    const volume = JSON.parse(docker('inspect', name))[0].Mounts[0].Name as string;
+    const volume = firstVolume(name);
     docker('run', '--rm', '-v', `${volume}:/build`, IMAGE, 'sh', '-c', 'head -c 3000000 /dev/urandom > /build/artifact.bin');
     docker('rm', name);
   }
@@ -79,7 +83,7 @@ try {
   stowage('ls');
   stowage('mounts');
   stowage('mounts', '--shared');
-  const anonymous = JSON.parse(docker('inspect', 'postgres-test'))[0].Mounts[0].Name as string;
+  const anonymous = firstVolume('postgres-test');
   stowage('inspect', anonymous);
   stowage('prune');
   if (flags.keep && engine) {

@@ -26,7 +26,6 @@ if (only.length === 0) {
 
 console.error('\n== starting a private Docker engine');
 const engine = await startPrivateEngine();
-let status = 1;
 const stop = async () => {
   await engine.stop();
 };
@@ -40,8 +39,9 @@ try {
     stdio: 'inherit',
     env: { ...engine.env, STOWAGE_TEST_IMAGE: TEST_IMAGE, STOWAGE_TEST_ENGINE_DIR: engine.dir },
   });
-  status = result.status ?? 1;
-} finally {
   await stop();
+  process.exit(result.status ?? 1);
+} catch (error) {
+  await stop();
+  throw error;
 }
-process.exit(status);

@@ -1,7 +1,7 @@
 /** `stowage ls`, `inspect` and `mounts` against the private engine, compared with the docker CLI's answers. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { dockerOk, engineAvailable, SKIP_REASON, TestSession } from './support/engine.ts';
+import { dockerOk, engineAvailable, inspectContainer, SKIP_REASON, TestSession, volumeAt } from './support/engine.ts';
 
 interface VolumeJson {
   name: string;
@@ -34,7 +34,7 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
     dockerOk('wait', `db-${s.id}`);
     // An anonymous volume, as `docker run -v /var/lib/postgresql/data postgres` makes one; plus tmpfs and a bind.
     s.container(`anon-${s.id}`, ['-v', '/var/lib/postgresql/data', '--tmpfs', '/cache:size=64m', '-v', '/etc/hostname:/host-name:ro']);
-    anonymous = JSON.parse(dockerOk('inspect', `anon-${s.id}`))[0].Mounts.find((m: { Destination: string }) => m.Destination === '/var/lib/postgresql/data').Name;
+    anonymous = volumeAt(`anon-${s.id}`, '/var/lib/postgresql/data');
     // Orphans.
     s.volume(`orphan-${s.id}`);
     // A helper container (Stowage's own) must never count as a user.
@@ -94,7 +94,7 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
     assert.equal(ours!.createdAt, theirs!.CreatedAt);
     const [anon] = s.json<VolumeJson[]>(['inspect', anonymous]);
     assert.deepEqual(anon!.createdBy, {
-      containerId: JSON.parse(dockerOk('inspect', `anon-${s.id}`))[0].Id,
+      containerId: inspectContainer(`anon-${s.id}`).Id,
       containerName: `anon-${s.id}`,
       image: 'stowage-test/busybox',
       path: '/var/lib/postgresql/data',
@@ -103,7 +103,7 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
 
   test('an anonymous volume whose creator is gone shows "unknown"', () => {
     s.container(`gone-${s.id}`, ['-v', '/data'], ['true'], false);
-    const volume = JSON.parse(dockerOk('inspect', `gone-${s.id}`))[0].Mounts[0].Name as string;
+    const volume = volumeAt(`gone-${s.id}`, '/data');
     dockerOk('rm', `gone-${s.id}`); // without -v: the anonymous volume stays behind, an orphan
     const [details] = s.json<VolumeJson[]>(['inspect', volume]);
     assert.equal(details!.createdBy, 'unknown');
@@ -137,7 +137,7 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
   test('a bad filter is refused with the engine\'s message and exit code 2', () => {
     const result = s.stowage(['ls', '--filter', 'colour=blue']);
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /^stowage: Invalid filter 'colour'\n  hint: filters: dangling/);
+    assert.match(result.stderr, /^stowage: Invalid filter 'colour'\n {2}hint: filters: dangling/);
     const engine = s.stowage(['ls', '--filter', 'dangling=maybe']);
     assert.equal(engine.status, 2);
     assert.match(engine.stderr, /Invalid filter 'dangling=\[maybe\]'/);

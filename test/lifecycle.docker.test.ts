@@ -113,6 +113,6 @@ describe('volume lifecycle on a real engine', { skip: !engineAvailable() && SKIP
   test('an unreachable engine says how to point at one, exit code 5', () => {
     const result = s.stowage(['ls', '--host', 'unix:///nonexistent/docker.sock']);
     assert.equal(result.status, 5);
-    assert.match(result.stderr, /^stowage: cannot connect to the engine: no engine is listening at unix:\/\/\/nonexistent\/docker.sock \(from --host\)\n  hint: start Docker, or point Stowage at an engine with --host/);
+    assert.match(result.stderr, /^stowage: cannot connect to the engine: no engine is listening at unix:\/\/\/nonexistent\/docker.sock \(from --host\)\n {2}hint: start Docker, or point Stowage at an engine with --host/);
   });
 });

@@ -6,6 +6,12 @@ import { Command, Option } from 'commander';
 import { CliSession, type GlobalOptions } from './session.ts';
 import { runCli } from './run-cli.ts';
 import { VERSION } from '../core/version.ts';
+import type { CreateOptions } from './commands/create.ts';
+import type { LsOptions } from './commands/ls.ts';
+import type { MountSpecOptions } from './commands/mount-spec.ts';
+import type { MountsOptions } from './commands/mounts.ts';
+import type { ProtectOptions } from './commands/protect.ts';
+import type { PruneOptions } from './commands/prune.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -32,14 +38,14 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--no-size', 'do not measure sizes (fastest)')
     .option('-q, --quiet', 'only print volume names')
     .option('--json', 'print JSON')
-    .action(async (options, command: Command) => (await import('./commands/ls.ts')).ls(await sessionFor(command), options));
+    .action(async (options: LsOptions, command: Command) => (await import('./commands/ls.ts')).ls(await sessionFor(command), options));
 
   program
     .command('inspect')
     .description('everything about volumes: engine details, users, creator of anonymous volumes')
     .argument('<volume...>', 'volume names')
     .option('--json', 'print JSON')
-    .action(async (names: string[], options, command: Command) =>
+    .action(async (names: string[], options: { json?: boolean }, command: Command) =>
       (await import('./commands/inspect.ts')).inspect(await sessionFor(command), names, options),
     );
 
@@ -49,7 +55,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--shared', 'only volumes mounted by two or more containers, and which of them write')
     .addOption(new Option('--type <type>', 'only mounts of this type').choices(['volume', 'bind', 'tmpfs']))
     .option('--json', 'print JSON')
-    .action(async (options, command: Command) => (await import('./commands/mounts.ts')).mounts(await sessionFor(command), options));
+    .action(async (options: MountsOptions, command: Command) => (await import('./commands/mounts.ts')).mounts(await sessionFor(command), options));
 
   program
     .command('create')
@@ -61,7 +67,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--nfs <addr:/path>', 'an NFS export, for the local driver')
     .option('--cifs <//server/share>', 'a CIFS/SMB share, for the local driver')
     .option('--json', 'print JSON')
-    .action(async (name: string | undefined, options, command: Command) =>
+    .action(async (name: string | undefined, options: CreateOptions, command: Command) =>
       (await import('./commands/create.ts')).create(await sessionFor(command), name, options),
     );
 
@@ -71,7 +77,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description('remove volumes; refuses, naming them, while containers reference a volume')
     .argument('<volume...>', 'volume names')
     .option('-f, --force', 'also remove protected volumes (never volumes in use)')
-    .action(async (names: string[], options, command: Command) =>
+    .action(async (names: string[], options: { force?: boolean }, command: Command) =>
       (await import('./commands/rm.ts')).rm(await sessionFor(command), names, options),
     );
 
@@ -83,7 +89,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--older-than <duration>', 'only volumes created more than DURATION ago')
     .option('-y, --yes', 'remove the volumes (the plan is recomputed first)')
     .option('--json', 'print JSON')
-    .action(async (options, command: Command) => (await import('./commands/prune.ts')).prune(await sessionFor(command), options));
+    .action(async (options: PruneOptions, command: Command) => (await import('./commands/prune.ts')).prune(await sessionFor(command), options));
 
   program
     .command('protect')
@@ -92,7 +98,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--reason <text>', 'why, shown in listings')
     .option('--list', 'list protected volumes')
     .option('--json', 'print JSON')
-    .action(async (names: string[], options, command: Command) =>
+    .action(async (names: string[], options: ProtectOptions, command: Command) =>
       (await import('./commands/protect.ts')).protect(await sessionFor(command), names, options),
     );
 
@@ -113,15 +119,17 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--mount <spec>', 'long syntax: type=volume,source=NAME,target=/path,...')
     .addOption(new Option('--to <syntax>', 'print the spec converted to this syntax').choices(['mount', 'volume']))
     .option('--json', 'print JSON')
-    .action(async (spec: string | undefined, options, command: Command) =>
-      (await import('./commands/mount-spec.ts')).mountSpecCheck(spec, options, (await sessionFor(command)).out),
-    );
+    .action(async (spec: string | undefined, options: MountSpecOptions, command: Command) => {
+      const session = await sessionFor(command);
+      const { mountSpecCheck } = await import('./commands/mount-spec.ts');
+      await mountSpecCheck(spec, options, session.out, { probe: await session.hostProbe() });
+    });
 
   program
     .command('info')
     .description('which engine Stowage talks to, its version, and the data folder')
     .option('--json', 'print JSON')
-    .action(async (options, command: Command) => (await import('./commands/info.ts')).info(await sessionFor(command), options));
+    .action(async (options: { json?: boolean }, command: Command) => (await import('./commands/info.ts')).info(await sessionFor(command), options));
 
   return program;
 }

@@ -12,6 +12,8 @@ import { fileVersionCache } from '../engine/version-cache.ts';
 import { join } from 'node:path';
 import { InventoryService } from '../inventory/inventory-service.ts';
 import { ProtectionMarks } from '../lifecycle/protection-marks.ts';
+import { localHostProbe } from '../mounts/local-host-probe.ts';
+import type { HostProbe } from '../mounts/mount-spec.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 export interface GlobalOptions {
@@ -75,6 +77,14 @@ export class CliSession {
       sizeConcurrency: this.config().inventory.sizeConcurrency,
     });
     return this.#inventory;
+  }
+
+  /** Host checks for mount specs, only when the engine runs on this host (else they would check the wrong disk). */
+  async hostProbe(): Promise<HostProbe | undefined> {
+    const engine = this.engine();
+    if (!engine.local) return undefined;
+    const daemonRoot = await engine.info().then((info) => info.dockerRootDir, () => undefined);
+    return localHostProbe(daemonRoot ? { daemonRoot } : {});
   }
 
   close(): void {

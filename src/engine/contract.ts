@@ -2,6 +2,7 @@
  * What Stowage needs from one Docker engine, in types Stowage owns. Nothing from the Docker client library
  * crosses this boundary: the rest of the code depends on these interfaces only.
  */
+import type { Readable } from 'node:stream';
 
 export type Labels = Record<string, string>;
 
@@ -92,10 +93,47 @@ export interface VolumeApi {
   sizes(): Promise<Map<string, number>>;
 }
 
+/** What Stowage creates: helper containers that are created, never started, to move a volume's data. */
+export interface ContainerSpec {
+  name?: string;
+  image: string;
+  cmd: string[];
+  labels: Labels;
+  mounts: { volume: string; target: string; readOnly: boolean }[];
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface ContainerApi {
   /** Every container, running or not, without Stowage's helpers. */
   list(): Promise<EngineContainer[]>;
+  /** Stowage's own helper containers (hidden from list()), for clean-up. */
+  listHelpers(): Promise<EngineContainer[]>;
   inspect(idOrName: string): Promise<EngineContainerDetails>;
+  /** @returns the new container's ID. */
+  create(spec: ContainerSpec): Promise<string>;
+  /** Also removes its anonymous volumes when `volumes` is set. Absent containers are not an error. */
+  remove(id: string, options?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  start(id: string): Promise<void>;
+  stop(id: string, timeoutSeconds?: number): Promise<void>;
+  pause(id: string): Promise<void>;
+  unpause(id: string): Promise<void>;
+  /** Runs a command in a running container and waits for it. */
+  exec(id: string, command: string[], options?: { user?: string; env?: string[] }): Promise<ExecResult>;
+  /** An uncompressed tar of `path` inside the container (works on a created, never started container). */
+  getArchive(id: string, path: string, signal?: AbortSignal): Promise<Readable>;
+  /** Extracts an uncompressed tar stream into `path` inside the container. */
+  putArchive(id: string, path: string, tar: Readable): Promise<void>;
+}
+
+export interface ImageApi {
+  exists(reference: string): Promise<boolean>;
+  /** `docker import`: a root filesystem tar becomes image `reference`, with Dockerfile-style changes. */
+  importRootfs(tar: Readable, reference: string, changes: string[]): Promise<void>;
 }
 
 export interface Engine {
@@ -105,6 +143,7 @@ export interface Engine {
   readonly local: boolean;
   readonly volumes: VolumeApi;
   readonly containers: ContainerApi;
+  readonly images: ImageApi;
   apiVersion(): Promise<string>;
   info(): Promise<EngineInfo>;
   close(): void;

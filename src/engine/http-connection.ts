@@ -25,7 +25,7 @@ export async function openHttpConnection(endpoint: EngineEndpoint): Promise<Conn
       rejectUnauthorized: tls.verify,
     });
     base = { host: url.hostname, port: Number(url.port || 2376), agent };
-    send = https.request as typeof httpRequest;
+    send = https.request;
   } else {
     base = { host: url.hostname, port: Number(url.port || 2375), agent: new HttpAgent({ keepAlive: true }) };
   }

@@ -3,7 +3,6 @@
  * host over ssh2 (authenticating with the ssh agent, as the docker CLI does). Loaded only for ssh.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
 import DockerModem from 'docker-modem';
 import type { EngineEndpoint } from './endpoint.ts';
 import { transportError } from './engine-errors.ts';
@@ -26,7 +25,7 @@ export function openSshConnection(endpoint: EngineEndpoint): Connection {
       // Every status is "expected" here: the transport above reads error bodies itself.
       const statusCodes = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [i + 100, true]));
       const options: DockerModem.DialOptions = { path, method, headers, isStream: true, statusCodes, options: {} };
-      if (body !== undefined) options.file = Buffer.isBuffer(body) ? body : (body as Readable);
+      if (body !== undefined) options.file = body;
       return new Promise<IncomingMessage>((resolve, reject) => {
         modem.dial(options, (error, response) => {
           if (error) reject(transportError(error, endpoint, operation));

@@ -62,10 +62,15 @@ export class Transport {
     return this.#send(method, path, options);
   }
 
-  /** Sends `body` as the request body (`PUT /containers/{id}/archive`). */
-  async upload(path: string, body: Readable, options: RequestOptions & { contentType?: string }): Promise<void> {
-    const response = await this.#send('PUT', path, options, body, options.contentType ?? 'application/x-tar');
-    response.resume();
+  /** Sends `body` as the request body (`PUT /containers/{id}/archive`) and waits for the answer. */
+  async upload(path: string, body: Readable, options: RequestOptions): Promise<void> {
+    const response = await this.streamUpload('PUT', path, body, options);
+    await readBody(response);
+  }
+
+  /** Sends a tar body and returns the response stream (`POST /images/create?fromSrc=-` reports progress). */
+  streamUpload(method: string, path: string, body: Readable, options: RequestOptions): Promise<IncomingMessage> {
+    return this.#send(method, path, options, body, 'application/x-tar');
   }
 
   close(): void {
@@ -117,12 +122,16 @@ export class Transport {
   }
 }
 
-/** Docker's query encoding: objects (filters) as JSON, booleans as 1/0, undefined dropped. */
+/** Docker's query encoding: arrays as repeated keys, objects (filters) as JSON, booleans as 1/0. */
 function toQueryString(query: Query | undefined): string {
   if (!query) return '';
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) params.append(key, String(item));
+      continue;
+    }
     params.set(key, typeof value === 'object' ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
   }
   const text = params.toString();

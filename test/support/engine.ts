@@ -39,6 +39,24 @@ export function dockerOk(...args: string[]): string {
   return result.stdout.trim();
 }
 
+interface InspectedMount {
+  Name?: string;
+  Source: string;
+  Destination: string;
+}
+
+/** `docker inspect` of one container: its ID and mounts, typed for tests. */
+export function inspectContainer(name: string): { Id: string; Mounts: InspectedMount[] } {
+  return (JSON.parse(dockerOk('inspect', name)) as { Id: string; Mounts: InspectedMount[] }[])[0]!;
+}
+
+/** The volume a container mounts at `destination`. */
+export function volumeAt(container: string, destination: string): string {
+  const mount = inspectContainer(container).Mounts.find((m) => m.Destination === destination);
+  if (!mount?.Name) throw new Error(`${container} mounts no volume at ${destination}`);
+  return mount.Name;
+}
+
 /** A test session: a label for everything it creates, a data folder of its own, and clean-up. */
 export class TestSession {
   readonly id = randomBytes(4).toString('hex');

@@ -2,7 +2,7 @@ import { createVolume } from '../../lifecycle/create-volume.ts';
 import { parseLabelList, parseOptionList } from '../../lifecycle/local-driver-options.ts';
 import type { CliSession } from '../session.ts';
 
-interface CreateOptions {
+export interface CreateOptions {
   driver: string;
   opt?: string[];
   label?: string[];

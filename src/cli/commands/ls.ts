@@ -3,7 +3,7 @@ import { parseVolumeQuery } from '../../inventory/volume-query.ts';
 import type { VolumeRecord } from '../../inventory/volume-record.ts';
 import type { CliSession } from '../session.ts';
 
-interface LsOptions {
+export interface LsOptions {
   filter?: string[];
   unused?: boolean;
   anonymous?: boolean;

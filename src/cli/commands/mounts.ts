@@ -2,7 +2,7 @@ import { formatBytes } from '../../core/units.ts';
 import { listMounts, sharedVolumes } from '../../inventory/mount-listing.ts';
 import type { CliSession } from '../session.ts';
 
-interface MountsOptions {
+export interface MountsOptions {
   shared?: boolean;
   type?: 'volume' | 'bind' | 'tmpfs';
   json?: boolean;

@@ -1,7 +1,13 @@
 import { notFound } from '../../core/errors.ts';
 import type { CliSession } from '../session.ts';
 
-export async function protect(session: CliSession, names: string[], options: { reason?: string; list?: boolean; json?: boolean }): Promise<void> {
+export interface ProtectOptions {
+  reason?: string;
+  list?: boolean;
+  json?: boolean;
+}
+
+export async function protect(session: CliSession, names: string[], options: ProtectOptions): Promise<void> {
   const marks = session.protectionMarks();
   if (options.list || names.length === 0) {
     const list = await marks.list();

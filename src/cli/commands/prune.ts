@@ -3,7 +3,7 @@ import { parseVolumeQuery } from '../../inventory/volume-query.ts';
 import { applyPrune, computePrunePlan } from '../../lifecycle/prune-volumes.ts';
 import type { CliSession } from '../session.ts';
 
-interface PruneOptions {
+export interface PruneOptions {
   all?: boolean;
   filter?: string[];
   olderThan?: string;

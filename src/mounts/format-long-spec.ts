@@ -1,0 +1,58 @@
+import { invalid } from '../core/errors.ts';
+import { csvField } from './go-csv.ts';
+import type { MountSpec } from './mount-spec.ts';
+
+/**
+ * The `--mount` value for a spec, in a canonical order with long key names, quoted where the CSV needs it, and
+ * written so that older CLIs read it too (lowercase keys, `bind-nonrecursive` rather than `bind-recursive`).
+ * `parseLongSpec(formatLong(spec))` gives back `spec`.
+ *
+ * @throws StowageError 'invalid' naming what `--mount` cannot say: the `-v` SELinux options `z`/`Z`, or a
+ *   CR LF line break in a path (the CSV reader turns it into LF).
+ */
+export function formatLong(spec: MountSpec): string {
+  if ((spec.type === 'bind' || spec.type === 'volume') && spec.selinuxLabel) {
+    throw invalid(
+      `the -v option "${spec.selinuxLabel}" (SELinux relabel) has no --mount equivalent`,
+      'keep the -v syntax, or relabel the host path yourself (chcon -Rt container_file_t PATH)',
+    );
+  }
+  const fields = [`type=${spec.type}`];
+  if (spec.source !== '') fields.push(`source=${spec.source}`);
+  fields.push(`target=${spec.target}`);
+  if (spec.readOnly) fields.push('readonly');
+  if (spec.consistency !== undefined) fields.push(`consistency=${spec.consistency}`);
+  if (spec.type === 'bind') {
+    if (spec.propagation) fields.push(`bind-propagation=${spec.propagation}`);
+    if (spec.nonRecursive) fields.push('bind-nonrecursive');
+  } else if (spec.type === 'volume') {
+    if (spec.noCopy) fields.push('volume-nocopy');
+    if (spec.driver !== undefined) fields.push(`volume-driver=${spec.driver}`);
+    for (const [key, value] of Object.entries(spec.labels ?? {})) fields.push(`volume-label=${key}=${value}`);
+    for (const [key, value] of Object.entries(spec.driverOptions ?? {}))
+      fields.push(`volume-opt=${key}=${value}`);
+  } else {
+    if (spec.sizeBytes !== undefined) fields.push(`tmpfs-size=${formatSize(spec.sizeBytes)}`);
+    if (spec.mode !== undefined) fields.push(`tmpfs-mode=${spec.mode.toString(8)}`);
+  }
+  const crlf = fields.find((field) => field.includes('\r\n'));
+  if (crlf) {
+    throw invalid(
+      `a CR LF line break in "${crlf.slice(0, crlf.indexOf('='))}" has no --mount equivalent`,
+      'the --mount CSV reader turns CR LF into LF',
+    );
+  }
+  return fields.map(csvField).join(',');
+}
+
+/** The largest binary unit that divides the size, as the engine writes tmpfs sizes: `64m`, `1g`, `1536k`. */
+function formatSize(bytes: number): string {
+  for (const [unit, factor] of [
+    ['g', 2 ** 30],
+    ['m', 2 ** 20],
+    ['k', 2 ** 10],
+  ] as const) {
+    if (bytes % factor === 0) return `${bytes / factor}${unit}`;
+  }
+  return String(bytes);
+}
