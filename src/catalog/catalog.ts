@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { StowageError } from '../core/errors.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
+import { BackupStore } from './backup-store.ts';
 import { ProtectionStore } from './protection-store.ts';
 
 export const CATALOG_FILE = 'catalog.db';
@@ -14,10 +15,12 @@ export const CATALOG_FILE = 'catalog.db';
 export class Catalog {
   readonly db: DatabaseSync;
   readonly protections: ProtectionStore;
+  readonly backups: BackupStore;
 
   constructor(db: DatabaseSync) {
     this.db = db;
     this.protections = new ProtectionStore(db);
+    this.backups = new BackupStore(db);
   }
 
   close(): void {

@@ -21,4 +21,30 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (engine_id, volume)
       );`,
   },
+  {
+    version: 2,
+    name: 'backups',
+    sql: `
+      CREATE TABLE backups (
+        id             INTEGER PRIMARY KEY,
+        engine_id      TEXT NOT NULL,
+        volume         TEXT NOT NULL,
+        target         TEXT NOT NULL,
+        archive_key    TEXT NOT NULL,
+        manifest_key   TEXT,
+        file_list_key  TEXT,
+        compression    TEXT NOT NULL,
+        started_at     TEXT,
+        finished_at    TEXT NOT NULL,
+        files          INTEGER,
+        bytes          INTEGER,
+        archive_bytes  INTEGER NOT NULL,
+        archive_sha256 TEXT,
+        verified_at    TEXT,
+        verify_status  TEXT CHECK (verify_status IN ('ok', 'failed')),
+        verify_error   TEXT,
+        UNIQUE (target, archive_key)
+      );
+      CREATE INDEX backups_by_volume ON backups (volume, finished_at);`,
+  },
 ];

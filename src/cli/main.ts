@@ -6,12 +6,17 @@ import { Command, Option } from 'commander';
 import { CliSession, type GlobalOptions } from './session.ts';
 import { runCli } from './run-cli.ts';
 import { VERSION } from '../core/version.ts';
+import type { BackupOptions } from './commands/backup.ts';
+import type { BackupsOptions } from './commands/backups.ts';
 import type { CreateOptions } from './commands/create.ts';
 import type { LsOptions } from './commands/ls.ts';
 import type { MountSpecOptions } from './commands/mount-spec.ts';
 import type { MountsOptions } from './commands/mounts.ts';
 import type { ProtectOptions } from './commands/protect.ts';
+import type { MoveOptions, TransferOptions } from './commands/move.ts';
 import type { PruneOptions } from './commands/prune.ts';
+import type { RestoreOptions } from './commands/restore.ts';
+import type { VerifyOptions } from './commands/verify.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -108,6 +113,101 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .argument('<volume...>', 'volume names')
     .action(async (names: string[], _options, command: Command) =>
       (await import('./commands/protect.ts')).unprotect(await sessionFor(command), names),
+    );
+
+  program
+    .command('backup')
+    .description('back volumes up into compressed archives (zstd, or gzip for plain `tar xzf`), verified and catalogued')
+    .argument('[volume...]', 'volume names')
+    .option('--all', 'every volume')
+    .option('-l, --label <key=value>', 'volumes with this label (repeatable)', collect)
+    .option('--to <dir>', 'folder for the archives (default: backup.target in the config, else <data-dir>/backups)')
+    .option('--gzip', 'gzip instead of zstd, so plain `tar xzf` restores the archive anywhere')
+    .option('--stop', 'stop the running containers that use the volume during the backup, and restart them')
+    .option('--pause', 'pause them instead')
+    .option('--concurrency <n>', 'volumes backed up at once')
+    .option('--json', 'print JSON')
+    .action(async (names: string[], options: BackupOptions, command: Command) =>
+      (await import('./commands/backup.ts')).backup(await sessionFor(command), names, options),
+    );
+
+  program
+    .command('restore')
+    .description('restore an archive (path or backup ID) into a new or empty volume, after checking all of it')
+    .argument('<archive>', 'archive file, or backup ID from `stowage backups`')
+    .option('--to <volume>', 'volume to restore into (default: the archived volume\'s name)')
+    .option('-f, --force', 'replace a non-empty volume (its contents are backed up first)')
+    .option('--path <path>', 'restore only this path of the archive')
+    .option('--allow-devices', 'restore device files too')
+    .option('-d, --driver <name>', 'driver for a volume the restore creates')
+    .option('-o, --opt <key=value>', 'driver option for a volume the restore creates (repeatable)', collect)
+    .option('--json', 'print JSON')
+    .action(async (archive: string, options: RestoreOptions, command: Command) =>
+      (await import('./commands/restore.ts')).restore(await sessionFor(command), archive, options),
+    );
+
+  program
+    .command('verify')
+    .description('re-read an archive and check every checksum; --restore-test also restores and compares it')
+    .argument('<archive>', 'archive file, or backup ID')
+    .option('--restore-test', 'restore into a scratch volume, read it back and compare every file')
+    .option('--json', 'print JSON')
+    .action(async (archive: string, options: VerifyOptions, command: Command) =>
+      (await import('./commands/verify.ts')).verify(await sessionFor(command), archive, options),
+    );
+
+  program
+    .command('backups')
+    .description('list backups from the catalog (--scan DIR registers the archives of a folder first)')
+    .argument('[volume]', 'only this volume')
+    .option('--scan <dir>', 'register the archives found in this folder (rebuilds a lost catalog)')
+    .option('--json', 'print JSON')
+    .action(async (volume: string | undefined, options: BackupsOptions, command: Command) =>
+      (await import('./commands/backups.ts')).backups(await sessionFor(command), volume, options),
+    );
+
+  program
+    .command('ls-archive')
+    .description("list an archive's entries")
+    .argument('<archive>', 'archive file, or backup ID')
+    .option('--json', 'print JSON')
+    .action(async (archive: string, options: { json?: boolean }, command: Command) =>
+      (await import('./commands/ls-archive.ts')).lsArchive(await sessionFor(command), archive, options),
+    );
+
+  program
+    .command('clone')
+    .description('copy a volume into a new one on the same engine, verifying every file')
+    .argument('<source>', 'volume to copy')
+    .argument('<destination>', 'new volume')
+    .option('-d, --driver <name>', "driver of the new volume (default: the source's)")
+    .option('-o, --opt <key=value>', 'driver option of the new volume (repeatable)', collect)
+    .option('--json', 'print JSON')
+    .action(async (source: string, destination: string, options: MoveOptions, command: Command) =>
+      (await import('./commands/move.ts')).clone(await sessionFor(command), source, destination, options),
+    );
+
+  program
+    .command('rename')
+    .description('rename a volume: clone, verify, then remove the old name (refused while containers use it)')
+    .argument('<old>', 'current name')
+    .argument('<new>', 'new name')
+    .option('--json', 'print JSON')
+    .action(async (source: string, destination: string, options: MoveOptions, command: Command) =>
+      (await import('./commands/move.ts')).rename(await sessionFor(command), source, destination, options),
+    );
+
+  program
+    .command('transfer')
+    .description('stream a volume to another engine, with no temporary file, verifying every file')
+    .argument('<volume>', 'volume to copy')
+    .requiredOption('--to-host <url>', 'destination engine: ssh://user@host, tcp://host:2376, unix:///path')
+    .option('--name <volume>', 'name on the destination (default: the same)')
+    .option('-d, --driver <name>', 'driver on the destination')
+    .option('-o, --opt <key=value>', 'driver option on the destination (repeatable)', collect)
+    .option('--json', 'print JSON')
+    .action(async (volume: string, options: TransferOptions, command: Command) =>
+      (await import('./commands/move.ts')).transfer(await sessionFor(command), volume, options),
     );
 
   program

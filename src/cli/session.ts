@@ -12,6 +12,8 @@ import { fileVersionCache } from '../engine/version-cache.ts';
 import { join } from 'node:path';
 import { InventoryService } from '../inventory/inventory-service.ts';
 import { ProtectionMarks } from '../lifecycle/protection-marks.ts';
+import type { BackupContext } from '../backup/backup-context.ts';
+import { recoverInterruptedRuns } from '../backup/run-journal.ts';
 import { localHostProbe } from '../mounts/local-host-probe.ts';
 import type { HostProbe } from '../mounts/mount-spec.ts';
 import { consoleOutput, type Output } from './output.ts';
@@ -77,6 +79,24 @@ export class CliSession {
       sizeConcurrency: this.config().inventory.sizeConcurrency,
     });
     return this.#inventory;
+  }
+
+  /**
+   * For commands that move data: the engine's identity, the catalog, and — first — the repair of what
+   * killed runs left behind (helpers removed, stopped containers restarted), reported on stderr.
+   */
+  async backupContext(): Promise<BackupContext> {
+    const engine = this.engine();
+    const engineInfo = await engine.info();
+    const recovery = await recoverInterruptedRuns(this.dataDir, engine);
+    if (recovery.helpersRemoved || recovery.containersRestarted.length || recovery.containersUnpaused.length) {
+      this.out.note(
+        `stowage: put right what an interrupted run left: ${recovery.helpersRemoved} helper(s) removed, ` +
+          `${recovery.containersRestarted.length} container(s) restarted, ${recovery.containersUnpaused.length} unpaused`,
+      );
+    }
+    for (const failure of recovery.failures) this.out.note(`stowage: recovery: ${failure}`);
+    return { engine, engineInfo, dataDir: this.dataDir, catalog: this.catalog() };
   }
 
   /** Host checks for mount specs, only when the engine runs on this host (else they would check the wrong disk). */

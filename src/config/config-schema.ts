@@ -17,6 +17,14 @@ export const configSchema = z.strictObject({
   inventory: z
     .strictObject({ sizeConcurrency: z.int().min(1).max(64).default(DEFAULT_CONFIG.inventory.sizeConcurrency) })
     .default(DEFAULT_CONFIG.inventory),
+  backup: z
+    .strictObject({
+      target: z.string().min(1).optional(),
+      compression: z.enum(['zstd', 'gzip']).default('zstd'),
+      concurrency: z.int().min(1).max(16).default(DEFAULT_CONFIG.backup.concurrency),
+    })
+    .default({ compression: 'zstd', concurrency: DEFAULT_CONFIG.backup.concurrency })
+    .transform((backup) => ({ ...backup, target: backup.target })),
   prune: z
     .strictObject({ protectLabels: z.array(z.string().min(1)).default([]) })
     .default({ protectLabels: [] }),

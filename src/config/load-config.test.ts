@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { configPath, loadConfig } from './load-config.ts';
 
-const DEFAULTS = { inventory: { sizeConcurrency: 8 }, prune: { protectLabels: [] } };
+const DEFAULTS = {
+  inventory: { sizeConcurrency: 8 },
+  backup: { target: undefined, compression: 'zstd', concurrency: 2 },
+  prune: { protectLabels: [] },
+};
 
 describe('loadConfig', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stowage-config-'));

@@ -5,7 +5,11 @@ import { DEFAULT_CONFIG } from './config-types.ts';
 import { parseConfig } from './parse-config.ts';
 
 const FILE = '/data/config.yaml';
-const DEFAULTS = { inventory: { sizeConcurrency: 8 }, prune: { protectLabels: [] } };
+const DEFAULTS = {
+  inventory: { sizeConcurrency: 8 },
+  backup: { target: undefined, compression: 'zstd', concurrency: 2 },
+  prune: { protectLabels: [] },
+};
 
 /** The problem lines of an invalid config, or a failure when it parses. */
 function problems(text: string): string[] {

@@ -75,7 +75,12 @@ export class DockerContainers implements ContainerApi {
   }
 
   async unpause(id: string): Promise<void> {
-    await this.#http.json('POST', path(id, '/unpause'), { operation: `unpause container ${short(id)}` });
+    try {
+      await this.#http.json('POST', path(id, '/unpause'), { operation: `unpause container ${short(id)}` });
+    } catch (error) {
+      // Not paused (any more) is the state the caller wants.
+      if (!(isStowageError(error, 'conflict') && /not paused/i.test(error.message))) throw error;
+    }
   }
 
   async exec(id: string, command: string[], options: { user?: string; env?: string[] } = {}): Promise<ExecResult> {

@@ -104,7 +104,8 @@ export class Transport {
     }
     const response = await connection.request(method, `/v${version}${path}${query}`, body, headers, options.operation);
     const status = response.statusCode ?? 0;
-    if (status >= 200 && status < 300) return response;
+    // 304: the container was already started or stopped, which is what the caller wanted.
+    if ((status >= 200 && status < 300) || status === 304) return response;
     const message = errorMessage(await readBody(response));
     // A remembered version the engine no longer speaks (it was upgraded or replaced): negotiate, retry once.
     if (status === 400 && /client version .* is too (old|new)/i.test(message) && !upload) {

@@ -1,0 +1,187 @@
+/**
+ * `stowage restore ARCHIVE [--to VOL]`: the whole archive is checked before anything is written
+ * (paths, links, devices, every checksum); then it streams into the volume through a helper container.
+ * A failed restore leaves the target as it was: a volume it created is removed, an empty one is emptied,
+ * and with `--force` the safety backup of the replaced contents is put back.
+ */
+import { ArchiveReader } from '../archive/archive-reader.ts';
+import { planRestore, type RestorePlan } from '../archive/restore-plan.ts';
+import { createRestoreStream } from '../archive/restore-stream.ts';
+import { isStowageError, StowageError } from '../core/errors.ts';
+import type { Engine, EngineVolume, Labels } from '../engine/contract.ts';
+import { HELPER_MOUNT, withHelper } from '../engine/helper-containers.ts';
+import { inUseError } from '../lifecycle/remove-volume.ts';
+import { LocalTarget } from '../targets/local-target.ts';
+import { archiveStream, fileListStream, openArchiveSource, type ArchiveSource } from './archive-source.ts';
+import type { BackupContext } from './backup-context.ts';
+import { backupVolume } from './backup-volume.ts';
+import { RunJournal } from './run-journal.ts';
+import { lockVolume } from './volume-lock.ts';
+import { join } from 'node:path';
+
+export interface RestoreRequest {
+  source: ArchiveSource;
+  /** Target volume; default: the archived volume's name. */
+  volume?: string;
+  /** Replace a non-empty volume (after a safety backup). */
+  force?: boolean;
+  allowDevices?: boolean;
+  /** Only this path of the archive. */
+  path?: string;
+  /** Driver and options for a volume the restore creates (the archived ones are reused only when harmless). */
+  driver?: string;
+  options?: Labels;
+  signal?: AbortSignal;
+}
+
+export interface RestoreResult {
+  volume: string;
+  created: boolean;
+  replaced: boolean;
+  safetyBackup: string | undefined;
+  plan: RestorePlan;
+  notes: string[];
+}
+
+/** Option keys that point at host paths or network shares: never taken from an archive. */
+const UNSAFE_OPTION = /^(device|o|type)$/;
+
+export async function restoreArchive(context: BackupContext, request: RestoreRequest): Promise<RestoreResult> {
+  const { engine } = context;
+  const { source } = request;
+  const volumeName = request.volume ?? source.manifest?.volume.name;
+  if (!volumeName) {
+    throw new StowageError('invalid', `restore ${source.label}: the archive has no manifest naming its volume`, { hint: 'give the volume with --to VOL' });
+  }
+  const plan = await planRestore(await archiveStream(source), {
+    ...(source.manifest ? { manifest: source.manifest } : {}),
+    ...(source.hasFileList ? { fileList: (await fileListStream(source))! } : {}),
+    allowDevices: request.allowDevices ?? false,
+    ...(request.path !== undefined ? { path: request.path } : {}),
+  });
+  if (!plan.ok) throw refusal(source.label, plan);
+
+  const lock = lockVolume(context.dataDir, context.engineInfo.id, volumeName, 'restore');
+  const journal = new RunJournal(context.dataDir, engine.endpoint, `restore ${volumeName}`);
+  const notes: string[] = [];
+  try {
+    const existing = await engine.volumes.inspect(volumeName).catch((error: unknown) => {
+      if (isStowageError(error, 'not-found')) return undefined;
+      throw error;
+    });
+    let volume: EngineVolume;
+    let created = false;
+    let safetyBackup: string | undefined;
+    if (!existing) {
+      volume = await engine.volumes.create(newVolumeSpec(volumeName, request, source, notes));
+      created = true;
+    } else {
+      volume = existing;
+      if (!(await isEmpty(engine, volume.name, journal))) {
+        if (!request.force) {
+          throw new StowageError('conflict', `restore into ${volume.name}: volume is not empty`, {
+            hint: `restore into a new volume with --to NEW, or replace its contents with --force (a safety backup is taken first)`,
+          });
+        }
+        const users = (await engine.containers.list()).filter((c) => c.mounts.some((m) => m.name === volume.name));
+        if (users.length) {
+          throw inUseError(volume.name, users.map((c) => ({ containerId: c.id, containerName: c.name, image: c.image, destination: '', readOnly: false, running: c.running })));
+        }
+        safetyBackup = await takeSafetyBackup(context, volume.name);
+        await recreate(engine, volume);
+      }
+    }
+    try {
+      await write(engine, volume.name, source, plan, journal);
+    } catch (error) {
+      await rollBack(context, volume, { created, safetyBackup }, journal).catch((rollbackError: Error) => {
+        notes.push(`could not put ${volume.name} back as it was: ${rollbackError.message}`);
+      });
+      throw new StowageError('failed', `restore into ${volume.name} failed: ${(error as Error).message}`, {
+        hint: created ? 'the volume it created was removed' : safetyBackup ? `its previous contents were put back (safety backup ${safetyBackup})` : 'the volume was emptied again',
+        cause: error,
+      });
+    }
+    return { volume: volume.name, created, replaced: safetyBackup !== undefined, safetyBackup, plan, notes };
+  } finally {
+    lock.release();
+    journal.close();
+  }
+}
+
+function refusal(label: string, plan: RestorePlan): StowageError {
+  const shown = plan.problems.slice(0, 5).map((p) => p.message);
+  const more = plan.problems.length - shown.length + plan.problemsOmitted;
+  return new StowageError('invalid', `refusing to restore ${label}: ${shown.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, {
+    hint: 'nothing was written; `stowage verify` lists every problem',
+  });
+}
+
+function newVolumeSpec(name: string, request: RestoreRequest, source: ArchiveSource, notes: string[]) {
+  const archived = source.manifest?.volume;
+  const driver = request.driver ?? archived?.driver ?? 'local';
+  let options = request.options ?? {};
+  if (!request.options && archived && Object.keys(archived.options).length) {
+    // Only option-less and tmpfs volumes are recreated as they were: an archive must never make Stowage
+    // mount a host path or a network share the user did not ask for.
+    const harmless = archived.options.type === 'tmpfs' && !/bind/.test(archived.options.o ?? '');
+    if (harmless) options = archived.options;
+    else {
+      const unsafe = Object.keys(archived.options).filter((k) => UNSAFE_OPTION.test(k) || !harmless);
+      notes.push(`the archived driver options (${unsafe.join(', ')}) were not reused; pass them with --opt to recreate them`);
+    }
+  }
+  return { name, driver, options, labels: archived?.labels ?? {} };
+}
+
+/** Empty = the archive API lists only the volume's root folder. */
+async function isEmpty(engine: Engine, volume: string, journal: RunJournal): Promise<boolean> {
+  return withHelper(engine, { mounts: [{ volume, target: HELPER_MOUNT, readOnly: true }], purpose: 'restore-check', tracker: journal }, async (helper) => {
+    const controller = new AbortController();
+    const stream = await engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`, controller.signal);
+    let entries = 0;
+    try {
+      for await (const entry of new ArchiveReader(stream)) {
+        void entry;
+        if (++entries > 1) break;
+      }
+    } finally {
+      controller.abort(new Error('enough read'));
+    }
+    return entries <= 1;
+  });
+}
+
+async function write(engine: Engine, volume: string, source: ArchiveSource, plan: RestorePlan, journal: RunJournal): Promise<void> {
+  await withHelper(engine, { mounts: [{ volume, target: HELPER_MOUNT, readOnly: false }], purpose: 'restore', tracker: journal }, async (helper) => {
+    const tar = createRestoreStream(await archiveStream(source), plan);
+    await engine.containers.putArchive(helper, HELPER_MOUNT, tar);
+  });
+}
+
+/** Removes and recreates a volume with its driver, options and labels: the only way to empty it. */
+async function recreate(engine: Engine, volume: EngineVolume): Promise<void> {
+  await engine.volumes.remove(volume.name);
+  await engine.volumes.create({ name: volume.name, driver: volume.driver, options: volume.options, labels: volume.labels });
+}
+
+/** The replaced contents go to `<data-dir>/safety/` first, recorded in the catalog like any backup. */
+async function takeSafetyBackup(context: BackupContext, volume: string): Promise<string> {
+  const target = new LocalTarget(join(context.dataDir, 'safety'));
+  const result = await backupVolume(context, { volume, target, lockHeld: true });
+  return `#${result.id}`;
+}
+
+async function rollBack(context: BackupContext, volume: EngineVolume, state: { created: boolean; safetyBackup: string | undefined }, journal: RunJournal): Promise<void> {
+  const { engine } = context;
+  if (state.created) {
+    await engine.volumes.remove(volume.name);
+    return;
+  }
+  await recreate(engine, volume);
+  if (state.safetyBackup) {
+    const source = await openArchiveSource(state.safetyBackup, context.catalog);
+    const plan = await planRestore(await archiveStream(source), { ...(source.manifest ? { manifest: source.manifest } : {}) });
+    await write(engine, volume.name, source, plan, journal);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * A folder on this host. Objects are files; keys are relative paths. A pending object is a hidden file
+ * named after its writer's pid, so a sweep can tell a live writer's file from a dead one's.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { invalid, notFound } from '../core/errors.ts';
+import { isAlive } from '../core/process-alive.ts';
+import type { ObjectInfo, PendingObject, Target } from './contract.ts';
+
+const PENDING = /^\.(.+)\.pending-(\d+)$/;
+
+export class LocalTarget implements Target {
+  readonly url: string;
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+    this.url = `local:${this.root}`;
+  }
+
+  async create(key: string): Promise<PendingObject> {
+    const final = this.#path(key);
+    await mkdir(dirname(final), { recursive: true });
+    const temporary = join(dirname(final), `.${basename(final)}.pending-${process.pid}`);
+    const stream = createWriteStream(temporary, { flags: 'w', mode: 0o600 });
+    let done = false;
+    return {
+      stream,
+      async commit() {
+        if (!stream.writableFinished) await finished(stream);
+        await fsyncFile(temporary);
+        await rename(temporary, final);
+        await fsyncFile(dirname(final)); // the rename itself must survive a crash
+        done = true;
+      },
+      async abort() {
+        if (done) return;
+        stream.destroy();
+        await rm(temporary, { force: true });
+      },
+    };
+  }
+
+  async open(key: string): Promise<Readable> {
+    const path = this.#path(key);
+    if (!(await this.stat(key))) throw notFound(`archive ${path} does not exist`);
+    return createReadStream(path);
+  }
+
+  async stat(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const info = await stat(this.#path(key));
+      return info.isFile() ? { key, size: info.size, modified: info.mtime } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async list(prefix = ''): Promise<ObjectInfo[]> {
+    const objects: ObjectInfo[] = [];
+    for (const file of await this.#files()) {
+      const key = relative(this.root, file).split(sep).join('/');
+      if (!key.startsWith(prefix) || PENDING.test(basename(file))) continue;
+      const info = await stat(file);
+      objects.push({ key, size: info.size, modified: info.mtime });
+    }
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.#path(key), { force: true });
+  }
+
+  async sweep(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const file of await this.#files()) {
+      const match = PENDING.exec(basename(file));
+      if (match && !isAlive(Number(match[2]))) {
+        await rm(file, { force: true });
+        removed.push(relative(this.root, file));
+      }
+    }
+    return removed;
+  }
+
+  /** @throws StowageError 'invalid' for a key that would leave the folder. */
+  #path(key: string): string {
+    const path = resolve(this.root, key);
+    if (path !== this.root && !path.startsWith(this.root + sep)) throw invalid(`object key "${key}" leaves the target folder`);
+    return path;
+  }
+
+  async #files(): Promise<string[]> {
+    try {
+      const entries = await readdir(this.root, { recursive: true, withFileTypes: true });
+      return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
