@@ -63,7 +63,7 @@ export async function copyVolume(from: CopyEnd, to: CopyEnd, workDir: string, op
 
 async function checkCopy(to: CopyEnd, listFile: string, manifest: ArchiveManifest): Promise<void> {
   const report = await withHelper(to.engine, helperFor(to, true, 'copy-check'), async (helper) =>
-    verifyArchive(await to.engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`), { fileList: createReadStream(listFile) }),
+    verifyArchive(await to.engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`), { fileList: createReadStream(listFile), ignoreRootTimes: true }),
   );
   if (!report.ok || report.contents.entries !== manifest.contents.entries) {
     const first = report.problems.slice(0, 3).map((p) => p.message).join('; ') || `${report.contents.entries} entries read back, ${manifest.contents.entries} sent`;
