@@ -1,0 +1,70 @@
+/**
+ * Apply step of a restore: re-emits a planned archive as an uncompressed tar rooted for the engine's
+ * `PUT /containers/{id}/archive?path=/v` (entries `./`, `./dir/`, `./file`), optionally only one path.
+ */
+import { createHash } from 'node:crypto';
+import { Readable, pipeline } from 'node:stream';
+import { invalid } from '../core/errors.ts';
+import { decompressedChunks } from './compression.ts';
+import { isWithin, normaliseEntryPath, tarName } from './entry-path.ts';
+import { ProblemList } from './problem-list.ts';
+import type { RestorePlan } from './restore-plan.ts';
+import { SafetyRules } from './safety-rules.ts';
+import type { TarHeader } from './tar-header.ts';
+import { TarRewriter } from './tar-rewriter.ts';
+
+/**
+ * Returns the tar to send to the engine. Throws `invalid` at once when the plan is not ok. The same safety
+ * rules run again on this second read, so nothing unsafe is emitted even if the archive changed after
+ * planning; if its SHA-256 differs from the plan's, the stream errors before its end-of-archive marker, so
+ * the engine never receives a complete tar.
+ */
+export function createRestoreStream(archive: AsyncIterable<Buffer | Uint8Array>, plan: RestorePlan): Readable {
+  if (!plan.ok) {
+    const first = plan.problems[0]?.message ?? 'the archive failed its checks';
+    throw invalid(`refusing to restore: ${first}`, 'run verify on the archive for the full list of problems');
+  }
+  const rules = new SafetyRules({ allowDevices: plan.allowDevices });
+  const problems = new ProblemList();
+  const rewriter = new TarRewriter({
+    entry(header) {
+      const { path, problem } = normaliseEntryPath(header.name);
+      const inside = isWithin(path, plan.path);
+      const entry = { name: header.name, path, pathProblem: problem, type: header.type, linkname: header.linkname };
+      if (!rules.check(entry, problems, inside)) {
+        throw invalid(`refusing to restore: ${problems.items[0]?.message ?? header.name}`);
+      }
+      return rename(header, path, inside, plan.path, plan.linkTargets);
+    },
+  });
+  const hash = createHash('sha256');
+  async function* checked(): AsyncGenerator<Buffer> {
+    yield* decompressedChunks(archive, { raw: (chunk) => hash.update(chunk) });
+    const sha256 = hash.digest('hex');
+    if (sha256 !== plan.sha256) {
+      throw invalid(`the archive changed since it was checked (SHA-256 ${sha256}, planned ${plan.sha256})`);
+    }
+  }
+  pipeline(Readable.from(checked(), { objectMode: false }), rewriter, () => {});
+  return rewriter;
+}
+
+/** The header to emit for an entry, or undefined to leave it out (see RestorePlan.linkTargets). */
+function rename(
+  header: TarHeader,
+  path: string,
+  inside: boolean,
+  selection: string,
+  linkTargets: Record<string, string>,
+): TarHeader | undefined {
+  if (!inside) {
+    // A target outside the selection is written where its first selected hard link was.
+    const holder = linkTargets[path];
+    return holder === undefined ? undefined : { ...header, name: tarName(holder, header.type) };
+  }
+  if (header.type !== 'hardlink') return { ...header, name: tarName(path, header.type) };
+  const target = normaliseEntryPath(header.linkname).path;
+  const holder = isWithin(target, selection) ? undefined : linkTargets[target];
+  if (holder === path) return undefined;
+  return { ...header, name: path, linkname: holder ?? target };
+}

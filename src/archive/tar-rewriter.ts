@@ -1,0 +1,122 @@
+/**
+ * A Transform that parses a tar stream and writes a new one, entry by entry, with headers the caller may
+ * rename or drop. Headers are always re-encoded (never copied), data is passed through by reference.
+ */
+import { Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
+import { invalid } from '../core/errors.ts';
+import { BLOCK_SIZE, END_OF_ARCHIVE, encodeHeader, padding } from './tar-header.ts';
+import type { TarHeader } from './tar-header.ts';
+import { TarParser } from './tar-parser.ts';
+
+export interface RewriteHooks {
+  /**
+   * Returns the header to write for an entry (same size: data passes through unchanged), or undefined to
+   * leave the entry and its data out.
+   */
+  entry(header: TarHeader): TarHeader | undefined;
+  /** Sees the data of every entry, written or not. */
+  data?(chunk: Buffer): void;
+  entryEnd?(): void;
+  /** Runs after each input chunk; a returned promise holds the next chunk back (e.g. a sidecar's drain). */
+  afterChunk?(): Promise<void> | undefined;
+}
+
+/** Output is gathered to this size before it is pushed: compressors pay per write, not per byte. */
+const BATCH_BYTES = 1024 * 1024;
+const ZEROS = Buffer.alloc(BLOCK_SIZE);
+
+export class TarRewriter extends Transform {
+  readonly #hooks: RewriteHooks;
+  readonly #parser: TarParser;
+  #batch: Buffer[] = [];
+  #batchBytes = 0;
+  #keeping = false;
+  #size = 0;
+  #written = 0;
+
+  constructor(hooks: RewriteHooks) {
+    super({ readableHighWaterMark: 2 * BATCH_BYTES });
+    this.#hooks = hooks;
+    this.#parser = new TarParser({
+      entry: (header) => this.#entry(header),
+      data: (chunk) => {
+        this.#hooks.data?.(chunk);
+        if (this.#keeping) this.#emit(chunk);
+      },
+      entryEnd: () => {
+        this.#hooks.entryEnd?.();
+        if (this.#keeping) this.#emit(ZEROS.subarray(0, padding(this.#size)));
+        this.#keeping = false;
+      },
+    });
+  }
+
+  /** Tar bytes read so far. */
+  get bytesRead(): number {
+    return this.#parser.bytes;
+  }
+
+  /** Tar bytes written (pushed or batched) so far. */
+  get bytesWritten(): number {
+    return this.#written;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    let pushed = false;
+    try {
+      this.#parser.push(chunk);
+      if (this.#batchBytes >= BATCH_BYTES) {
+        this.#pushBatch();
+        pushed = true;
+      }
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    const wait = this.#hooks.afterChunk?.();
+    if (wait !== undefined) wait.then(() => callback(), callback);
+    else if (pushed && process.env.YIELD === '1') setImmediate(callback);
+    else callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      if (!this.#parser.end()) {
+        throw invalid(
+          'tar stream ended without an end-of-archive marker: it was cut short',
+          'the source closed early; try again',
+        );
+      }
+      this.#emit(END_OF_ARCHIVE);
+      this.#pushBatch();
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  #entry(header: TarHeader): void {
+    const output = this.#hooks.entry(header);
+    this.#keeping = output !== undefined;
+    if (output === undefined) return;
+    if (output.size !== header.size) throw new Error(`rewrite of "${header.name}" changed its size`);
+    this.#size = output.size;
+    this.#emit(encodeHeader(output));
+  }
+
+  #emit(buffer: Buffer): void {
+    if (buffer.length === 0) return;
+    this.#batch.push(buffer);
+    this.#batchBytes += buffer.length;
+    this.#written += buffer.length;
+  }
+
+  #pushBatch(): void {
+    if (this.#batchBytes === 0) return;
+    const batch = this.#batch.length === 1 ? this.#batch[0] : Buffer.concat(this.#batch, this.#batchBytes);
+    this.#batch = [];
+    this.#batchBytes = 0;
+    this.push(batch);
+  }
+}
