@@ -105,24 +105,25 @@ describe('parseDuration', () => {
 });
 
 describe('formatBytes', () => {
-  // Decimal units and at most three significant digits, as `docker system df` prints them.
+  // Decimal units and at most four significant digits, as `docker system df` prints them.
   const cases: [number, string][] = [
     [0, '0B'],
     [1, '1B'],
     [999, '999B'],
     [1000, '1kB'],
     [1200, '1.2kB'],
-    [1234, '1.23kB'],
+    [1234, '1.234kB'],
+    [12_345, '12.35kB'],
     [12_000, '12kB'],
     [100_000, '100kB'],
     [300_000, '300kB'],
     [340_000_000, '340MB'],
-    [999_400, '999kB'],
+    [999_400, '999.4kB'],
     [999_999, '1MB'], // rounds up into the next unit, never "1000kB" or "1.00e+3kB"
     [1_000_000, '1MB'],
     [10_000_000, '10MB'],
     [1_200_000_000, '1.2GB'],
-    [1_234_567_890, '1.23GB'],
+    [1_234_567_890, '1.235GB'],
     [2_500_000_000_000, '2.5TB'],
     [7e15, '7PB'],
     [2e18, '2000PB'], // PB is the largest unit

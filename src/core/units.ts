@@ -30,7 +30,7 @@ export function parseDuration(text: string, what = 'duration'): number {
   return Math.round(Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!);
 }
 
-/** Like `docker system df`: 1.2GB, 340MB, 12kB, 0B (decimal units, three significant digits). */
+/** Like `docker system df`: 1.235GB, 340MB, 12kB, 0B (decimal units, four significant digits). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes}B`;
   const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
@@ -42,9 +42,9 @@ export function formatBytes(bytes: number): string {
   }
   // Round before printing: 999_999 rounds to 1000kB, which reads 1MB. Number() drops trailing zeros of the
   // fraction only (300kB stays 300kB, 1.20GB becomes 1.2GB).
-  let rounded = Number(value.toPrecision(3));
+  let rounded = Number(value.toPrecision(4));
   if (rounded >= 1000 && unit < units.length - 1) {
-    rounded = Number((rounded / 1000).toPrecision(3));
+    rounded = Number((rounded / 1000).toPrecision(4));
     unit++;
   }
   return `${rounded}${units[unit]}`;
