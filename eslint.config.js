@@ -33,7 +33,9 @@ export default tseslint.config(
   {
     // Plain JavaScript runs on Node: its globals are defined.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', require: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', require: 'readonly', __dirname: 'readonly' },
+    },
   },
   // The bin is CommonJS on purpose (see its header).
   { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },

@@ -15,7 +15,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-const { values: flags } = parseArgs({ options: { volumes: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '15' } } });
+const { values: flags } = parseArgs({
+  options: { volumes: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '15' } },
+});
 const VOLUMES = Number(flags.volumes);
 const ROUNDS = Number(flags.rounds);
 const root = join(import.meta.dirname, '..');
@@ -34,8 +36,15 @@ try {
   };
   for (let batch = 0; batch < 10; batch++) {
     const vols = names.slice(batch * 10, batch * 10 + 10);
-    docker('run', '--rm', ...vols.flatMap((v) => ['-v', `${v}:/${v}`]), TEST_IMAGE, 'sh', '-c',
-      vols.map((v) => `for i in 1 2 3 4 5; do head -c 20000 /dev/urandom > /${v}/f$i; done`).join('; '));
+    docker(
+      'run',
+      '--rm',
+      ...vols.flatMap((v) => ['-v', `${v}:/${v}`]),
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      vols.map((v) => `for i in 1 2 3 4 5; do head -c 20000 /dev/urandom > /${v}/f$i; done`).join('; '),
+    );
   }
   for (let c = 0; c < 10; c++) {
     const vols = names.slice(500 + c * 4, 500 + c * 4 + 4);
@@ -43,13 +52,31 @@ try {
   }
 
   const dataDir = mkdtempSync(join(tmpdir(), 'stowage-bench-'));
-  const stowage = (...args: string[]) => () =>
-    timeCommand(process.execPath, [join(root, 'bin/stowage.cjs'), '--data-dir', dataDir, ...args], engine.env);
-  const dockerCli = (...args: string[]) => () => timeCommand('docker', args, engine.env);
+  const stowage =
+    (...args: string[]) =>
+    () =>
+      timeCommand(
+        process.execPath,
+        [join(root, 'bin/stowage.cjs'), '--data-dir', dataDir, ...args],
+        engine.env,
+      );
+  const dockerCli =
+    (...args: string[]) =>
+    () =>
+      timeCommand('docker', args, engine.env);
   // Warm-up: page cache, compile cache, the engine's own caches.
-  for (const run of [stowage('ls', '--no-size'), stowage('ls'), dockerCli('volume', 'ls'), dockerCli('system', 'df', '-v')]) run();
+  for (const run of [
+    stowage('ls', '--no-size'),
+    stowage('ls'),
+    dockerCli('volume', 'ls'),
+    dockerCli('system', 'df', '-v'),
+  ])
+    run();
 
-  const listing = interleave(ROUNDS, { stowage: stowage('ls', '--no-size'), docker: dockerCli('volume', 'ls') });
+  const listing = interleave(ROUNDS, {
+    stowage: stowage('ls', '--no-size'),
+    docker: dockerCli('volume', 'ls'),
+  });
   const sized = interleave(ROUNDS, { stowage: stowage('ls'), docker: dockerCli('system', 'df', '-v') });
 
   const inventory = new InventoryService(client, { protectedNames: () => Promise.resolve(new Set()) });
@@ -68,7 +95,9 @@ try {
   const report = (title: string, samples: Record<string, number[]>, baseline: string) => {
     const ours = median(samples.stowage!);
     const theirs = median(samples.docker!);
-    console.log(`${title}: stowage ${ms(ours)}  vs  ${baseline} ${ms(theirs)}  → ratio ${(ours / theirs).toFixed(2)} (target ≤ 1.5)`);
+    console.log(
+      `${title}: stowage ${ms(ours)}  vs  ${baseline} ${ms(theirs)}  → ratio ${(ours / theirs).toFixed(2)} (target ≤ 1.5)`,
+    );
   };
   console.log(`\n${VOLUMES} volumes, medians of ${ROUNDS} interleaved runs, end to end:`);
   report('ls --no-size', listing, 'docker volume ls');

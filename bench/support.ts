@@ -5,7 +5,8 @@ export function timeCommand(command: string, args: string[], env: NodeJS.Process
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.toString()}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.toString()}`);
   return elapsed;
 }
 
@@ -16,7 +17,10 @@ export function median(values: readonly number[]): number {
 }
 
 /** Runs each contender once per round, alternating which goes first, and returns every sample. */
-export function interleave(rounds: number, contenders: Record<string, () => number>): Record<string, number[]> {
+export function interleave(
+  rounds: number,
+  contenders: Record<string, () => number>,
+): Record<string, number[]> {
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   const names = Object.keys(contenders);
   for (let round = 0; round < rounds; round++) {

@@ -17,7 +17,9 @@ function run(cmd, args) {
 }
 
 const installed = at('node_modules/.package-lock.json');
-const stale = !existsSync(at('node_modules/.bin/node')) || !existsSync(installed) ||
+const stale =
+  !existsSync(at('node_modules/.bin/node')) ||
+  !existsSync(installed) ||
   statSync(at('package-lock.json')).mtimeMs > statSync(installed).mtimeMs;
 if (stale) {
   console.error('bootstrap: installing npm dependencies (npm ci)…');

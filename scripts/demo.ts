@@ -41,7 +41,10 @@ function firstVolume(container: string): string {
 
 function stowage(...args: string[]): void {
   console.log(`\n$ stowage ${args.join(' ')}`);
-  spawnSync(process.execPath, [join(root, 'bin/stowage.cjs'), '--data-dir', dataDir, ...args], { env, stdio: 'inherit' });
+  spawnSync(process.execPath, [join(root, 'bin/stowage.cjs'), '--data-dir', dataDir, ...args], {
+    env,
+    stdio: 'inherit',
+  });
 }
 
 function cleanup(): void {
@@ -55,16 +58,36 @@ function cleanup(): void {
 
 try {
   if (!docker('images', '-q', IMAGE)) buildBusyboxImage(env, IMAGE);
-  const run = (name: string, ...args: string[]) => docker('run', '-d', '--name', name, '--label', LABEL, ...args);
-  console.log('Recreating the course labs: a sidecar pair, a database volume, anonymous volumes, a bind mount, tmpfs, orphans…');
+  const run = (name: string, ...args: string[]) =>
+    docker('run', '-d', '--name', name, '--label', LABEL, ...args);
+  console.log(
+    'Recreating the course labs: a sidecar pair, a database volume, anonymous volumes, a bind mount, tmpfs, orphans…',
+  );
   // The sidecar lab: app-server writes logs, log-shipper reads them read-only.
   docker('volume', 'create', '--label', LABEL, 'shared-logs');
-  run('app-server', '-v', 'shared-logs:/var/log/app', IMAGE, 'sh', '-c', 'while true; do echo "$(date) : User logged in" >> /var/log/app/access.log; sleep 2; done');
+  run(
+    'app-server',
+    '-v',
+    'shared-logs:/var/log/app',
+    IMAGE,
+    'sh',
+    '-c',
+    'while true; do echo "$(date) : User logged in" >> /var/log/app/access.log; sleep 2; done',
+  );
   run('log-shipper', '-v', 'shared-logs:/logs:ro', IMAGE, 'tail', '-F', '/logs/access.log');
   // A database-like named volume with some data.
   docker('volume', 'create', '--label', LABEL, '--label', 'com.docker.compose.project=shop', 'pg-data');
-  run('db', '-v', 'pg-data:/var/lib/postgresql/data', '--tmpfs', '/tmp:size=64m', IMAGE, 'sh', '-c',
-    'for t in users orders items; do head -c 2000000 /dev/urandom > /var/lib/postgresql/data/$t.dat; done; sleep 3600');
+  run(
+    'db',
+    '-v',
+    'pg-data:/var/lib/postgresql/data',
+    '--tmpfs',
+    '/tmp:size=64m',
+    IMAGE,
+    'sh',
+    '-c',
+    'for t in users orders items; do head -c 2000000 /dev/urandom > /var/lib/postgresql/data/$t.dat; done; sleep 3600',
+  );
   // docker run -v /var/lib/postgresql/data postgres: an anonymous volume.
   run('postgres-test', '-v', '/var/lib/postgresql/data', IMAGE, 'sleep', '3600');
   // A bind mount of a host folder, as in `-v /home/user/flask-app:/app`.
@@ -75,7 +98,16 @@ try {
   for (const name of ['ci-job-1', 'ci-job-2']) {
     docker('create', '--name', name, '--label', LABEL, '-v', '/build', IMAGE, 'true');
     const volume = firstVolume(name);
-    docker('run', '--rm', '-v', `${volume}:/build`, IMAGE, 'sh', '-c', 'head -c 3000000 /dev/urandom > /build/artifact.bin');
+    docker(
+      'run',
+      '--rm',
+      '-v',
+      `${volume}:/build`,
+      IMAGE,
+      'sh',
+      '-c',
+      'head -c 3000000 /dev/urandom > /build/artifact.bin',
+    );
     docker('rm', name);
   }
   spawnSync('sleep', ['1']);
@@ -87,7 +119,9 @@ try {
   stowage('inspect', anonymous);
   stowage('prune');
   if (flags.keep && engine) {
-    console.log(`\nThe private engine keeps running. Try:\n  export DOCKER_HOST=${engine.host}\n  node bin/stowage.cjs --data-dir ${dataDir} ls\nPress Ctrl-C to stop it.`);
+    console.log(
+      `\nThe private engine keeps running. Try:\n  export DOCKER_HOST=${engine.host}\n  node bin/stowage.cjs --data-dir ${dataDir} ls\nPress Ctrl-C to stop it.`,
+    );
     await new Promise((resolve) => process.once('SIGINT', resolve));
   }
 } finally {

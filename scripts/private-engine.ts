@@ -4,7 +4,17 @@
  * only when no dockerd is on the machine. Images are built locally with `docker import` (no registry).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, mkdirSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  mkdirSync,
+  symlinkSync,
+  copyFileSync,
+  chmodSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,10 +49,16 @@ export function ensureEngineInstalled(): void {
   const missing = !which('dockerd') || !which('docker') || !isStaticBusybox();
   if (!missing) return;
   if (process.getuid?.() !== 0) {
-    throw new Error('a Docker engine is needed for this: install it with `sudo apt-get install -y docker.io busybox-static`');
+    throw new Error(
+      'a Docker engine is needed for this: install it with `sudo apt-get install -y docker.io busybox-static`',
+    );
   }
   console.error('private engine: installing docker.io and busybox-static from Debian…');
-  const apt = (args: string[]) => execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (args: string[]) =>
+    execFileSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   apt(['update']);
   apt(['install', '-y', '--no-install-recommends', 'docker.io', 'busybox-static']);
 }
@@ -70,10 +86,14 @@ export async function startPrivateEngine(options: { dir?: string } = {}): Promis
   const child = spawn(
     which('dockerd')!,
     [
-      '--data-root', join(dir, 'root'),
-      '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'pid'),
-      '-H', `unix://${socket}`,
+      '--data-root',
+      join(dir, 'root'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'pid'),
+      '-H',
+      `unix://${socket}`,
       '--iptables=false',
       '--bridge=none',
     ],
@@ -115,7 +135,9 @@ export async function stopPrivateEngine(dir: string): Promise<void> {
     }
   }
   // dockerd unmounts its layers on shutdown; anything still mounted below dir is unmounted lazily first.
-  spawnSync('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`], { stdio: 'ignore' });
+  spawnSync('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`], {
+    stdio: 'ignore',
+  });
   rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
@@ -129,12 +151,19 @@ export function buildBusyboxImage(env: NodeJS.ProcessEnv, name = TEST_IMAGE): vo
     mkdirSync(join(rootfs, 'etc'));
     copyFileSync('/bin/busybox', join(rootfs, 'bin', 'busybox'));
     chmodSync(join(rootfs, 'bin', 'busybox'), 0o755);
-    const applets = execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const applet of applets) if (applet !== 'busybox') symlinkSync('busybox', join(rootfs, 'bin', applet));
-    const tar = spawnSync('sh', ['-c', `tar -C "${rootfs}" -c . | docker import -c 'ENV PATH=/bin' - ${name}`], {
-      env,
-      encoding: 'utf8',
-    });
+    const applets = execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+    for (const applet of applets)
+      if (applet !== 'busybox') symlinkSync('busybox', join(rootfs, 'bin', applet));
+    const tar = spawnSync(
+      'sh',
+      ['-c', `tar -C "${rootfs}" -c . | docker import -c 'ENV PATH=/bin' - ${name}`],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
     if (tar.status !== 0) throw new Error(`building ${name} failed: ${tar.stderr}`);
   } finally {
     rmSync(rootfs, { recursive: true, force: true });

@@ -7,18 +7,30 @@ import { describe, test } from 'node:test';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin/stowage.cjs');
-const run = (node: string, ...args: string[]) => spawnSync(node, [bin, ...args], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' } });
+const run = (node: string, ...args: string[]) =>
+  spawnSync(node, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' },
+  });
 
 describe('the stowage bin', () => {
-  test('on a Node older than 22.15 it says what it needs instead of crashing', { skip: !existsSync('/usr/bin/node') && 'no system Node to try' }, (t) => {
-    const version = spawnSync('/usr/bin/node', ['--version'], { encoding: 'utf8' }).stdout.trim();
-    const [major, minor] = version.slice(1).split('.').map(Number) as [number, number];
-    if (major > 22 || (major === 22 && minor >= 15)) return t.skip(`the system Node (${version}) is new enough`);
-    const result = run('/usr/bin/node', 'ls');
-    assert.equal(result.status, 1);
-    assert.match(result.stderr, new RegExp(`^stowage: Node.js ${version.slice(1)} is too old; Stowage needs Node.js 22.15 or newer`));
-    assert.match(result.stderr, /hint: install Node 24/);
-  });
+  test(
+    'on a Node older than 22.15 it says what it needs instead of crashing',
+    { skip: !existsSync('/usr/bin/node') && 'no system Node to try' },
+    (t) => {
+      const version = spawnSync('/usr/bin/node', ['--version'], { encoding: 'utf8' }).stdout.trim();
+      const [major, minor] = version.slice(1).split('.').map(Number) as [number, number];
+      if (major > 22 || (major === 22 && minor >= 15))
+        return t.skip(`the system Node (${version}) is new enough`);
+      const result = run('/usr/bin/node', 'ls');
+      assert.equal(result.status, 1);
+      assert.match(
+        result.stderr,
+        new RegExp(`^stowage: Node.js ${version.slice(1)} is too old; Stowage needs Node.js 22.15 or newer`),
+      );
+      assert.match(result.stderr, /hint: install Node 24/);
+    },
+  );
 
   test('--version prints the package version', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -30,7 +42,23 @@ describe('the stowage bin', () => {
   test('--help lists every command', () => {
     const result = run(process.execPath, '--help');
     assert.equal(result.status, 0);
-    for (const command of ['ls', 'inspect', 'mounts', 'create', 'rm', 'prune', 'protect', 'backup', 'restore', 'verify', 'backups', 'clone', 'rename', 'transfer', 'mount-spec']) {
+    for (const command of [
+      'ls',
+      'inspect',
+      'mounts',
+      'create',
+      'rm',
+      'prune',
+      'protect',
+      'backup',
+      'restore',
+      'verify',
+      'backups',
+      'clone',
+      'rename',
+      'transfer',
+      'mount-spec',
+    ]) {
       assert.match(result.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
     }
   });
@@ -46,9 +74,15 @@ describe('the stowage bin', () => {
 
   test('a broken config file lists every problem, exit 2', () => {
     const dir = spawnSync('mktemp', ['-d'], { encoding: 'utf8' }).stdout.trim();
-    spawnSync('sh', ['-c', `printf 'engine:\\n  hots: x\\ninventory:\\n  sizeConcurrency: 0\\n' > ${dir}/config.yaml`]);
+    spawnSync('sh', [
+      '-c',
+      `printf 'engine:\\n  hots: x\\ninventory:\\n  sizeConcurrency: 0\\n' > ${dir}/config.yaml`,
+    ]);
     const result = run(process.execPath, '--data-dir', dir, 'ls');
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /invalid config \(2 problems\):\n {2}.*config\.yaml:2: engine\.hots: unknown key\n {2}.*config\.yaml:4: inventory\.sizeConcurrency: Too small/);
+    assert.match(
+      result.stderr,
+      /invalid config \(2 problems\):\n {2}.*config\.yaml:2: engine\.hots: unknown key\n {2}.*config\.yaml:4: inventory\.sizeConcurrency: Too small/,
+    );
   });
 });

@@ -1,7 +1,14 @@
 /** `stowage ls`, `inspect` and `mounts` against the private engine, compared with the docker CLI's answers. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { dockerOk, engineAvailable, inspectContainer, SKIP_REASON, TestSession, volumeAt } from './support/engine.ts';
+import {
+  dockerOk,
+  engineAvailable,
+  inspectContainer,
+  SKIP_REASON,
+  TestSession,
+  volumeAt,
+} from './support/engine.ts';
 
 interface VolumeJson {
   name: string;
@@ -26,37 +33,80 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
   before(() => {
     // The seeds' sidecar lab: a writer and a read-only reader of shared-logs.
     s.volume(`shared-logs-${s.id}`);
-    s.container(`app-server-${s.id}`, ['-v', `shared-logs-${s.id}:/var/log/app`], ['sh', '-c', 'while true; do date >> /var/log/app/access.log; sleep 1; done']);
+    s.container(
+      `app-server-${s.id}`,
+      ['-v', `shared-logs-${s.id}:/var/log/app`],
+      ['sh', '-c', 'while true; do date >> /var/log/app/access.log; sleep 1; done'],
+    );
     s.container(`log-shipper-${s.id}`, ['-v', `shared-logs-${s.id}:/logs:ro`], ['sh', '-c', 'sleep 3600']);
     // A database-like named volume with data, used by a stopped container.
     s.volume(`pg-data-${s.id}`, '--label', 'com.docker.compose.project=shop');
-    s.container(`db-${s.id}`, ['-v', `pg-data-${s.id}:/var/lib/postgresql/data`], ['sh', '-c', 'head -c 300000 /dev/zero > /var/lib/postgresql/data/base; echo ok'], true);
+    s.container(
+      `db-${s.id}`,
+      ['-v', `pg-data-${s.id}:/var/lib/postgresql/data`],
+      ['sh', '-c', 'head -c 300000 /dev/zero > /var/lib/postgresql/data/base; echo ok'],
+      true,
+    );
     dockerOk('wait', `db-${s.id}`);
     // An anonymous volume, as `docker run -v /var/lib/postgresql/data postgres` makes one; plus tmpfs and a bind.
-    s.container(`anon-${s.id}`, ['-v', '/var/lib/postgresql/data', '--tmpfs', '/cache:size=64m', '-v', '/etc/hostname:/host-name:ro']);
+    s.container(`anon-${s.id}`, [
+      '-v',
+      '/var/lib/postgresql/data',
+      '--tmpfs',
+      '/cache:size=64m',
+      '-v',
+      '/etc/hostname:/host-name:ro',
+    ]);
     anonymous = volumeAt(`anon-${s.id}`, '/var/lib/postgresql/data');
     // Orphans.
     s.volume(`orphan-${s.id}`);
     // A helper container (Stowage's own) must never count as a user.
     s.volume(`helped-${s.id}`);
-    dockerOk('create', '--label', s.label, '--label', 'stowage.helper=true', '-v', `helped-${s.id}:/v`, 'stowage-test/busybox', 'true');
+    dockerOk(
+      'create',
+      '--label',
+      s.label,
+      '--label',
+      'stowage.helper=true',
+      '-v',
+      `helped-${s.id}:/v`,
+      'stowage-test/busybox',
+      'true',
+    );
   });
   after(() => s.cleanup());
 
   test('ls lists the same volumes as docker volume ls, with every docker filter', () => {
-    for (const filter of [[], ['dangling=true'], ['dangling=false'], ['driver=local'], [`label=${s.label}`], [`name=${s.id}`], ['label=com.docker.compose.project=shop']]) {
+    for (const filter of [
+      [],
+      ['dangling=true'],
+      ['dangling=false'],
+      ['driver=local'],
+      [`label=${s.label}`],
+      [`name=${s.id}`],
+      ['label=com.docker.compose.project=shop'],
+    ]) {
       const dockerArgs = filter.flatMap((f) => ['--filter', f]);
-      const expected = dockerOk('volume', 'ls', '-q', ...dockerArgs).split('\n').filter(Boolean).sort();
+      const expected = dockerOk('volume', 'ls', '-q', ...dockerArgs)
+        .split('\n')
+        .filter(Boolean)
+        .sort();
       const ours = s.stowage(['ls', '-q', ...dockerArgs]);
       assert.equal(ours.status, 0, ours.stderr);
-      assert.deepEqual(ours.stdout.split('\n').filter(Boolean).sort(), expected, `filter ${filter.join(' ')}`);
+      assert.deepEqual(
+        ours.stdout.split('\n').filter(Boolean).sort(),
+        expected,
+        `filter ${filter.join(' ')}`,
+      );
     }
   });
 
   test('sizes match docker system df -v', () => {
     const volumes = s.json<VolumeJson[]>(['ls', '--filter', `name=${s.id}`]);
     const df = dockerOk('system', 'df', '-v', '--format', '{{json .Volumes}}');
-    const engineSizes = new Map((JSON.parse(df) as { Name: string; Size: string }[]).map((v) => [v.Name, v.Size]));
+    const engineSizes = new Map(
+      (JSON.parse(df) as { Name: string; Size: string }[]).map((v) => [v.Name, v.Size]),
+    );
     const pg = volumes.find((v) => v.name === `pg-data-${s.id}`)!;
     assert.equal(pg.sizeBytes, 300_000);
     assert.equal(engineSizes.get(pg.name), '300kB');
@@ -66,7 +116,13 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
     const byName = new Map(s.json<VolumeJson[]>(['ls', '--no-size']).map((v) => [v.name, v]));
     const shared = byName.get(`shared-logs-${s.id}`)!;
     assert.equal(shared.status, 'in-use');
-    assert.deepEqual(shared.containers.map((c) => [c.name, c.readOnly]), [[`app-server-${s.id}`, false], [`log-shipper-${s.id}`, true]]);
+    assert.deepEqual(
+      shared.containers.map((c) => [c.name, c.readOnly]),
+      [
+        [`app-server-${s.id}`, false],
+        [`log-shipper-${s.id}`, true],
+      ],
+    );
     assert.equal(byName.get(`pg-data-${s.id}`)!.status, 'idle');
     assert.equal(byName.get(`pg-data-${s.id}`)!.composeProject, 'shop');
     assert.equal(byName.get(`orphan-${s.id}`)!.status, 'dangling');
@@ -76,8 +132,16 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
   });
 
   test('extra filters: --unused, --anonymous, --larger-than, --older-than', () => {
-    const names = (args: string[]) => s.json<VolumeJson[]>(['ls', '--filter', `label=${s.label}`, ...args]).map((v) => v.name).sort();
-    assert.deepEqual(names(['--unused', '--no-size']), [`helped-${s.id}`, `orphan-${s.id}`, `pg-data-${s.id}`]);
+    const names = (args: string[]) =>
+      s
+        .json<VolumeJson[]>(['ls', '--filter', `label=${s.label}`, ...args])
+        .map((v) => v.name)
+        .sort();
+    assert.deepEqual(names(['--unused', '--no-size']), [
+      `helped-${s.id}`,
+      `orphan-${s.id}`,
+      `pg-data-${s.id}`,
+    ]);
     assert.deepEqual(names(['--larger-than', '100k']), [`pg-data-${s.id}`]);
     assert.deepEqual(names(['--older-than', '1d', '--no-size']), []);
     const anonymousOnly = s.json<VolumeJson[]>(['ls', '--anonymous', '--no-size']).map((v) => v.name);
@@ -87,7 +151,12 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
 
   test('inspect agrees with docker volume inspect and names the creator of an anonymous volume', () => {
     const [ours] = s.json<VolumeJson[]>(['inspect', `pg-data-${s.id}`]);
-    const [theirs] = JSON.parse(dockerOk('volume', 'inspect', `pg-data-${s.id}`)) as { Driver: string; Mountpoint: string; Labels: Record<string, string>; CreatedAt: string }[];
+    const [theirs] = JSON.parse(dockerOk('volume', 'inspect', `pg-data-${s.id}`)) as {
+      Driver: string;
+      Mountpoint: string;
+      Labels: Record<string, string>;
+      CreatedAt: string;
+    }[];
     assert.equal(ours!.driver, theirs!.Driver);
     assert.equal(ours!.mountpoint, theirs!.Mountpoint);
     assert.deepEqual(ours!.labels, theirs!.Labels);
@@ -112,7 +181,15 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
   });
 
   test('mounts lists volumes, binds and tmpfs; --shared names the writers', () => {
-    interface Row { container: string; type: string; source: string; destination: string; readOnly: boolean; tmpfsSize?: number; viaVolumesFrom?: string }
+    interface Row {
+      container: string;
+      type: string;
+      source: string;
+      destination: string;
+      readOnly: boolean;
+      tmpfsSize?: number;
+      viaVolumesFrom?: string;
+    }
     const rows = s.json<Row[]>(['mounts']).filter((r) => r.container.endsWith(s.id));
     const anon = rows.filter((r) => r.container === `anon-${s.id}`);
     assert.deepEqual(anon.map((r) => [r.type, r.destination, r.readOnly]).sort(), [
@@ -121,7 +198,9 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
       ['volume', '/var/lib/postgresql/data', false],
     ]);
     assert.equal(anon.find((r) => r.type === 'tmpfs')!.tmpfsSize, 64 * 1024 * 1024);
-    const shared = s.json<{ volume: string; writers: string[] }[]>(['mounts', '--shared']).find((v) => v.volume === `shared-logs-${s.id}`);
+    const shared = s
+      .json<{ volume: string; writers: string[] }[]>(['mounts', '--shared'])
+      .find((v) => v.volume === `shared-logs-${s.id}`);
     assert.deepEqual(shared?.writers, [`app-server-${s.id}`]);
     const table = s.stowage(['mounts', '--type', 'tmpfs']);
     assert.match(table.stdout, /tmpfs\s+-\s+\/cache\s+rw/);
@@ -129,12 +208,21 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
 
   test('--volumes-from shows as the mounts it resolves to', () => {
     s.container(`reader-${s.id}`, ['--volumes-from', `log-shipper-${s.id}`]);
-    interface Row { container: string; source: string; destination: string; readOnly: boolean; viaVolumesFrom?: string }
+    interface Row {
+      container: string;
+      source: string;
+      destination: string;
+      readOnly: boolean;
+      viaVolumesFrom?: string;
+    }
     const row = s.json<Row[]>(['mounts']).find((r) => r.container === `reader-${s.id}`);
-    assert.deepEqual([row?.source, row?.destination, row?.readOnly, row?.viaVolumesFrom], [`shared-logs-${s.id}`, '/logs', true, `log-shipper-${s.id}`]);
+    assert.deepEqual(
+      [row?.source, row?.destination, row?.readOnly, row?.viaVolumesFrom],
+      [`shared-logs-${s.id}`, '/logs', true, `log-shipper-${s.id}`],
+    );
   });
 
-  test('a bad filter is refused with the engine\'s message and exit code 2', () => {
+  test("a bad filter is refused with the engine's message and exit code 2", () => {
     const result = s.stowage(['ls', '--filter', 'colour=blue']);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /^stowage: Invalid filter 'colour'\n {2}hint: filters: dangling/);
@@ -146,6 +234,9 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
   test('an unknown volume is a one-line error with exit code 3', () => {
     const result = s.stowage(['inspect', `missing-${s.id}`]);
     assert.equal(result.status, 3);
-    assert.equal(result.stderr, `stowage: inspect volume "missing-${s.id}": get missing-${s.id}: no such volume\n`);
+    assert.equal(
+      result.stderr,
+      `stowage: inspect volume "missing-${s.id}": get missing-${s.id}: no such volume\n`,
+    );
   });
 });

@@ -18,8 +18,29 @@ describe('volume lifecycle on a real engine', { skip: !engineAvailable() && SKIP
 
   test('create passes driver, options and labels; --nfs builds the local driver options', () => {
     const name = `made-${s.id}`;
-    assert.equal(s.stowage(['create', name, '--label', s.label, '--label', 'tier=gold', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=10m']).stdout.trim(), name);
-    const [made] = JSON.parse(dockerOk('volume', 'inspect', name)) as { Labels: Record<string, string>; Options: Record<string, string> }[];
+    assert.equal(
+      s
+        .stowage([
+          'create',
+          name,
+          '--label',
+          s.label,
+          '--label',
+          'tier=gold',
+          '--opt',
+          'type=tmpfs',
+          '--opt',
+          'device=tmpfs',
+          '--opt',
+          'o=size=10m',
+        ])
+        .stdout.trim(),
+      name,
+    );
+    const [made] = JSON.parse(dockerOk('volume', 'inspect', name)) as {
+      Labels: Record<string, string>;
+      Options: Record<string, string>;
+    }[];
     assert.equal(made!.Labels.tier, 'gold');
     assert.deepEqual(made!.Options, { type: 'tmpfs', device: 'tmpfs', o: 'size=10m' });
     const nfs = `nfs-${s.id}`;
@@ -28,10 +49,16 @@ describe('volume lifecycle on a real engine', { skip: !engineAvailable() && SKIP
     assert.deepEqual(share!.Options, { type: 'nfs', o: 'addr=10.0.0.5,rw', device: ':/exports/data' });
   });
 
-  test('create refuses what the engine refuses, with the engine\'s words', () => {
+  test("create refuses what the engine refuses, with the engine's words", () => {
     for (const [args, dockerArgs] of [
-      [['--opt', 'colour=red', `x-${s.id}`], ['--opt', 'colour=red', `x-${s.id}`]],
-      [['--opt', 'type=nfs', `y-${s.id}`], ['--opt', 'type=nfs', `y-${s.id}`]],
+      [
+        ['--opt', 'colour=red', `x-${s.id}`],
+        ['--opt', 'colour=red', `x-${s.id}`],
+      ],
+      [
+        ['--opt', 'type=nfs', `y-${s.id}`],
+        ['--opt', 'type=nfs', `y-${s.id}`],
+      ],
       [['bad/name'], ['bad/name']],
       [['a'], ['a']],
     ] as const) {
@@ -42,7 +69,10 @@ describe('volume lifecycle on a real engine', { skip: !engineAvailable() && SKIP
       const engineMessage = theirs.stderr.replace(/^Error response from daemon: /, '').trim();
       assert.equal(ours.stderr.split('\n')[0], `stowage: ${engineMessage}`);
     }
-    assert.match(s.stowage(['create', '--nfs', 'nopath', `z-${s.id}`]).stderr, /invalid --nfs "nopath": expected ADDRESS:\/PATH/);
+    assert.match(
+      s.stowage(['create', '--nfs', 'nopath', `z-${s.id}`]).stderr,
+      /invalid --nfs "nopath": expected ADDRESS:\/PATH/,
+    );
   });
 
   test('rm refuses a volume used by running or stopped containers and names them', () => {
@@ -52,7 +82,12 @@ describe('volume lifecycle on a real engine', { skip: !engineAvailable() && SKIP
     s.container(`sleeper-${s.id}`, ['-v', `${name}:/data`], ['true'], false);
     const result = s.stowage(['rm', name]);
     assert.equal(result.status, 4);
-    assert.match(result.stderr, new RegExp(`^stowage: remove ${name}: volume is in use by sleeper-${s.id} \\(stopped\\), user-${s.id} \\(running\\)\n  hint: remove those containers first`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^stowage: remove ${name}: volume is in use by sleeper-${s.id} \\(stopped\\), user-${s.id} \\(running\\)\n  hint: remove those containers first`,
+      ),
+    );
     assert.ok(exists(name));
     dockerOk('rm', '-f', `user-${s.id}`, `sleeper-${s.id}`);
     assert.equal(s.stowage(['rm', name]).status, 0);
@@ -74,14 +109,31 @@ describe('volume lifecycle on a real engine', { skip: !engineAvailable() && SKIP
     s.container(`uses-${s.id}`, ['-v', `${used}:/data`]);
     // An anonymous orphan: docker volume create with no name makes a 64-hex name.
     const anonymous = dockerOk('volume', 'create', '--label', s.label, '--label', label);
-    dockerOk('run', '--rm', '-v', `${anonymous}:/d`, 'stowage-test/busybox', 'sh', '-c', 'head -c 5000 /dev/zero > /d/f');
+    dockerOk(
+      'run',
+      '--rm',
+      '-v',
+      `${anonymous}:/d`,
+      'stowage-test/busybox',
+      'sh',
+      '-c',
+      'head -c 5000 /dev/zero > /d/f',
+    );
 
     const plan = s.json<Plan>(['prune', '--filter', `label=${label}`]);
     assert.equal(plan.dryRun, true);
-    assert.deepEqual(plan.remove.map((v) => v.name), [anonymous]);
+    assert.deepEqual(
+      plan.remove.map((v) => v.name),
+      [anonymous],
+    );
     assert.equal(plan.reclaimableBytes, 5000);
     const reasons = Object.fromEntries(plan.skipped.map((v) => [v.name, v.reason]));
-    assert.deepEqual(reasons, { [named]: 'named (use --all)', [labelled]: 'protected', [marked]: 'protected', [used]: 'in use' });
+    assert.deepEqual(reasons, {
+      [named]: 'named (use --all)',
+      [labelled]: 'protected',
+      [marked]: 'protected',
+      [used]: 'in use',
+    });
     assert.ok(exists(anonymous), 'a dry run removes nothing');
 
     const all = s.json<Plan>(['prune', '--all', '--filter', `label=${label}`]);
@@ -98,7 +150,10 @@ describe('volume lifecycle on a real engine', { skip: !engineAvailable() && SKIP
     assert.ok(exists(labelled) && exists(marked) && exists(used));
 
     assert.equal(s.stowage(['unprotect', marked]).status, 0);
-    assert.deepEqual(s.json<Plan>(['prune', '--all', '--filter', `label=${label}`]).remove.map((v) => v.name), [marked]);
+    assert.deepEqual(
+      s.json<Plan>(['prune', '--all', '--filter', `label=${label}`]).remove.map((v) => v.name),
+      [marked],
+    );
   });
 
   test('rm of a protected volume needs --force', () => {
@@ -113,6 +168,9 @@ describe('volume lifecycle on a real engine', { skip: !engineAvailable() && SKIP
   test('an unreachable engine says how to point at one, exit code 5', () => {
     const result = s.stowage(['ls', '--host', 'unix:///nonexistent/docker.sock']);
     assert.equal(result.status, 5);
-    assert.match(result.stderr, /^stowage: cannot connect to the engine: no engine is listening at unix:\/\/\/nonexistent\/docker.sock \(from --host\)\n {2}hint: start Docker, or point Stowage at an engine with --host/);
+    assert.match(
+      result.stderr,
+      /^stowage: cannot connect to the engine: no engine is listening at unix:\/\/\/nonexistent\/docker.sock \(from --host\)\n {2}hint: start Docker, or point Stowage at an engine with --host/,
+    );
   });
 });

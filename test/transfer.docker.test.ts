@@ -17,7 +17,16 @@ describe('transfer to a second engine', { skip: !engineAvailable() && SKIP_REASO
     other = await startPrivateEngine();
     buildBusyboxImage(other.env);
     s.volume(`data-${s.id}`);
-    dockerOk('run', '--rm', '-v', `data-${s.id}:/d`, IMAGE, 'sh', '-c', 'mkdir -p /d/x && head -c 2000000 /dev/urandom > /d/x/blob && echo hi > /d/note && ln -s note /d/link');
+    dockerOk(
+      'run',
+      '--rm',
+      '-v',
+      `data-${s.id}:/d`,
+      IMAGE,
+      'sh',
+      '-c',
+      'mkdir -p /d/x && head -c 2000000 /dev/urandom > /d/x/blob && echo hi > /d/note && ln -s note /d/link',
+    );
   });
   after(async () => {
     s.cleanup();
@@ -31,15 +40,34 @@ describe('transfer to a second engine', { skip: !engineAvailable() && SKIP_REASO
     assert.equal(report.files, 2);
     assert.equal(report.verified, true);
     const read = (run: (...a: string[]) => string) =>
-      run('run', '--rm', '-v', `data-${s.id}:/d:ro`, IMAGE, 'sh', '-c', 'cd /d && md5sum x/blob note && readlink link');
-    assert.equal(read((...a) => onOther(...a).stdout), read(dockerOk));
-    assert.equal(onOther('ps', '-aq', '--filter', 'label=stowage.helper').stdout, '', 'no helper left on the destination');
+      run(
+        'run',
+        '--rm',
+        '-v',
+        `data-${s.id}:/d:ro`,
+        IMAGE,
+        'sh',
+        '-c',
+        'cd /d && md5sum x/blob note && readlink link',
+      );
+    assert.equal(
+      read((...a) => onOther(...a).stdout),
+      read(dockerOk),
+    );
+    assert.equal(
+      onOther('ps', '-aq', '--filter', 'label=stowage.helper').stdout,
+      '',
+      'no helper left on the destination',
+    );
   });
 
   test('a name that exists on the destination is refused and nothing is overwritten', () => {
     const result = s.stowage(['transfer', `data-${s.id}`, '--to-host', other.host]);
     assert.equal(result.status, 4);
-    assert.match(result.stderr, new RegExp(`volume data-${s.id} already exists on ${other.host.replace(/\//g, '\\/')}`));
+    assert.match(
+      result.stderr,
+      new RegExp(`volume data-${s.id} already exists on ${other.host.replace(/\//g, '\\/')}`),
+    );
   });
 
   test('an unreachable destination is a clear error', () => {

@@ -17,10 +17,14 @@ export interface BackupKeys {
 }
 
 /** Volume names of non-local drivers may hold characters a file name should not: they are escaped. */
-const safe = (volume: string) => volume.replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const safe = (volume: string) =>
+  volume.replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 export function backupKeys(volume: string, at: Date, compression: Compression, attempt = 0): BackupKeys {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const archive = `${safe(volume)}/${safe(volume)}-${stamp}${attempt ? `-${attempt}` : ''}${EXTENSIONS[compression]}`;
   return keysFor(archive);
 }

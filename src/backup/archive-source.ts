@@ -27,18 +27,34 @@ export interface ArchiveSource {
  * `ARCHIVE` is a catalog ID (`12` or `#12`) or a path to an archive file.
  * @throws StowageError 'not-found' for an unknown ID or a missing file, 'invalid' for a damaged manifest.
  */
-export async function openArchiveSource(reference: string, catalog: Catalog | undefined): Promise<ArchiveSource> {
+export async function openArchiveSource(
+  reference: string,
+  catalog: Catalog | undefined,
+): Promise<ArchiveSource> {
   const id = /^#?(\d+)$/.exec(reference)?.[1];
   if (id !== undefined && !existsSync(reference)) {
     const record = catalog?.backups.get(Number(id));
-    if (!record) throw notFound(`backup #${id} is not in the catalog`, 'list backups with `stowage backups`, or give the archive path');
-    if (!record.target.startsWith('local:')) throw invalid(`backup #${id} is in ${record.target}, which this Stowage cannot read yet`);
+    if (!record)
+      throw notFound(
+        `backup #${id} is not in the catalog`,
+        'list backups with `stowage backups`, or give the archive path',
+      );
+    if (!record.target.startsWith('local:'))
+      throw invalid(`backup #${id} is in ${record.target}, which this Stowage cannot read yet`);
     const target = new LocalTarget(record.target.slice('local:'.length));
-    return describe(target, keysFor(record.archiveKey), record, `#${id} (${resolve(target.root, record.archiveKey)})`);
+    return describe(
+      target,
+      keysFor(record.archiveKey),
+      record,
+      `#${id} (${resolve(target.root, record.archiveKey)})`,
+    );
   }
   const path = resolve(reference);
   if (!existsSync(path) || !statSync(path).isFile()) {
-    throw notFound(`archive ${reference} does not exist`, 'give the path of an archive file, or a backup ID from `stowage backups`');
+    throw notFound(
+      `archive ${reference} does not exist`,
+      'give the path of an archive file, or a backup ID from `stowage backups`',
+    );
   }
   const target = new LocalTarget(dirname(path));
   const keys = keysFor(basename(path));
@@ -46,7 +62,12 @@ export async function openArchiveSource(reference: string, catalog: Catalog | un
   return describe(target, keys, record, path);
 }
 
-async function describe(target: Target, keys: BackupKeys, record: BackupRecord | undefined, label: string): Promise<ArchiveSource> {
+async function describe(
+  target: Target,
+  keys: BackupKeys,
+  record: BackupRecord | undefined,
+  label: string,
+): Promise<ArchiveSource> {
   if (!(await target.stat(keys.archive))) throw notFound(`archive ${label} does not exist (any more)`);
   let manifest: ArchiveManifest | undefined;
   if (await target.stat(keys.manifest)) {
@@ -54,7 +75,10 @@ async function describe(target: Target, keys: BackupKeys, record: BackupRecord |
     try {
       manifest = parseManifest(JSON.parse(raw));
     } catch (error) {
-      throw new StowageError('invalid', `manifest of ${label}: ${(error as Error).message}`, { hint: 'move the .manifest.json away to treat the archive as a plain tar', cause: error });
+      throw new StowageError('invalid', `manifest of ${label}: ${(error as Error).message}`, {
+        hint: 'move the .manifest.json away to treat the archive as a plain tar',
+        cause: error,
+      });
     }
   }
   const hasFileList = (await target.stat(keys.fileList)) !== undefined;

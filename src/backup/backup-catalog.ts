@@ -25,7 +25,11 @@ export async function scanTarget(target: Target, catalog: Catalog, engineId: str
   const objects = await target.list();
   const keys = new Set(objects.map((o) => o.key));
   for (const object of objects) {
-    const sidecar = object.key.endsWith(MANIFEST_SUFFIX) ? MANIFEST_SUFFIX : object.key.endsWith(FILE_LIST_SUFFIX) ? FILE_LIST_SUFFIX : undefined;
+    const sidecar = object.key.endsWith(MANIFEST_SUFFIX)
+      ? MANIFEST_SUFFIX
+      : object.key.endsWith(FILE_LIST_SUFFIX)
+        ? FILE_LIST_SUFFIX
+        : undefined;
     if (sidecar) {
       const archive = object.key.slice(0, -sidecar.length);
       if (!keys.has(archive) && Date.now() - object.modified.getTime() > ORPHAN_AGE_MS) {
@@ -41,7 +45,9 @@ export async function scanTarget(target: Target, catalog: Catalog, engineId: str
     }
     try {
       const sidecars = keysFor(object.key);
-      const manifest = keys.has(sidecars.manifest) ? parseManifest(JSON.parse(await text(await target.open(sidecars.manifest)))) : undefined;
+      const manifest = keys.has(sidecars.manifest)
+        ? parseManifest(JSON.parse(await text(await target.open(sidecars.manifest))))
+        : undefined;
       catalog.backups.add({
         engineId: manifest?.source.engine.id ?? engineId,
         volume: manifest?.volume.name ?? volumeFromKey(object.key),
@@ -68,7 +74,9 @@ export async function scanTarget(target: Target, catalog: Catalog, engineId: str
 /** `pg-data/pg-data-20261125T203000Z.tar.zst` → `pg-data`; a bare `backup.tar.gz` → `backup`. */
 function volumeFromKey(key: string): string {
   const parts = key.split('/');
-  return parts.length > 1 ? decodeURIComponent(parts[0]!) : parts[0]!.replace(/\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd)$/, '');
+  return parts.length > 1
+    ? decodeURIComponent(parts[0]!)
+    : parts[0]!.replace(/\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd)$/, '');
 }
 
 async function sniffCompression(target: Target, key: string): Promise<string> {
@@ -79,4 +87,3 @@ async function sniffCompression(target: Target, key: string): Promise<string> {
   }
   return 'none';
 }
-

@@ -48,13 +48,17 @@ export async function backupVolume(context: BackupContext, request: BackupReques
   const { engine, catalog, dataDir } = context;
   const started = Date.now();
   const volume = await engine.volumes.inspect(request.volume);
-  const lock = request.lockHeld ? { release: () => undefined } : lockVolume(dataDir, context.engineInfo.id, volume.name, 'backup');
+  const lock = request.lockHeld
+    ? { release: () => undefined }
+    : lockVolume(dataDir, context.engineInfo.id, volume.name, 'backup');
   const journal = new RunJournal(dataDir, engine.endpoint, `backup ${volume.name}`);
   const pending: PendingObject[] = [];
   try {
     const compression = request.compression ?? 'zstd';
     const keys = await freeKeys(request.target, volume.name, new Date(), compression);
-    const users = (await engine.containers.list()).filter((c) => c.mounts.some((m) => m.type === 'volume' && m.name === volume.name));
+    const users = (await engine.containers.list()).filter((c) =>
+      c.mounts.some((m) => m.type === 'volume' && m.name === volume.name),
+    );
     const actions = planConsistency(
       users.map((c) => ({ containerId: c.id, containerName: c.name, running: c.running, labels: c.labels })),
       request.consistency ?? {},
@@ -67,20 +71,44 @@ export async function backupVolume(context: BackupContext, request: BackupReques
     let manifest: ArchiveManifest;
     let releaseProblems: string[] = [];
     try {
-      manifest = await withHelper(engine, { mounts: [{ volume: volume.name, target: HELPER_MOUNT, readOnly: true }], purpose: 'backup', tracker: journal }, async (helper) => {
-        const source = await engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`, request.signal);
-        const list = createGzip();
-        list.pipe(fileList.stream);
-        return writeArchive(source, archive.stream, {
-          volume: { name: volume.name, driver: volume.driver, options: volume.options, labels: volume.labels },
-          toolVersion: VERSION,
-          engine: { id: context.engineInfo.id, name: context.engineInfo.name, version: context.engineInfo.serverVersion, endpoint: engine.endpoint },
-          compression,
-          fileList: list,
-          ...(request.signal ? { signal: request.signal } : {}),
-          onProgress: (p) => request.onProgress?.({ volume: volume.name, bytes: p.tarBytes, entries: p.entries, expectedBytes: request.expectedBytes }),
-        });
-      });
+      manifest = await withHelper(
+        engine,
+        {
+          mounts: [{ volume: volume.name, target: HELPER_MOUNT, readOnly: true }],
+          purpose: 'backup',
+          tracker: journal,
+        },
+        async (helper) => {
+          const source = await engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`, request.signal);
+          const list = createGzip();
+          list.pipe(fileList.stream);
+          return writeArchive(source, archive.stream, {
+            volume: {
+              name: volume.name,
+              driver: volume.driver,
+              options: volume.options,
+              labels: volume.labels,
+            },
+            toolVersion: VERSION,
+            engine: {
+              id: context.engineInfo.id,
+              name: context.engineInfo.name,
+              version: context.engineInfo.serverVersion,
+              endpoint: engine.endpoint,
+            },
+            compression,
+            fileList: list,
+            ...(request.signal ? { signal: request.signal } : {}),
+            onProgress: (p) =>
+              request.onProgress?.({
+                volume: volume.name,
+                bytes: p.tarBytes,
+                entries: p.entries,
+                expectedBytes: request.expectedBytes,
+              }),
+          });
+        },
+      );
     } finally {
       releaseProblems = await release();
     }
@@ -110,9 +138,13 @@ export async function backupVolume(context: BackupContext, request: BackupReques
     });
     if (releaseProblems.length) {
       // The archive is good and kept; what is wrong is the state of the containers, which the user must see.
-      throw new StowageError('failed', `backup ${volume.name} was written (ID ${id}), but ${releaseProblems.join('; ')}`, {
-        hint: 'check those containers with `docker ps -a`; the next Stowage run retries restarting them',
-      });
+      throw new StowageError(
+        'failed',
+        `backup ${volume.name} was written (ID ${id}), but ${releaseProblems.join('; ')}`,
+        {
+          hint: 'check those containers with `docker ps -a`; the next Stowage run retries restarting them',
+        },
+      );
     }
     return {
       id,
@@ -121,12 +153,17 @@ export async function backupVolume(context: BackupContext, request: BackupReques
       keys,
       manifest,
       durationMs: Date.now() - started,
-      held: actions.filter((a) => a.hold).map((a) => ({ name: a.name, how: `${a.hold === 'stop' ? 'stopped' : 'paused'} (${a.reason})` })),
+      held: actions
+        .filter((a) => a.hold)
+        .map((a) => ({ name: a.name, how: `${a.hold === 'stop' ? 'stopped' : 'paused'} (${a.reason})` })),
       warnings: manifest.warnings.map((w) => `${w.path}: ${w.message}`),
     };
   } catch (error) {
     await Promise.all(pending.map((object) => object.abort()));
-    if (request.signal?.aborted) throw new StowageError('failed', `backup ${volume.name}: interrupted; no archive was kept`, { cause: error });
+    if (request.signal?.aborted)
+      throw new StowageError('failed', `backup ${volume.name}: interrupted; no archive was kept`, {
+        cause: error,
+      });
     throw error;
   } finally {
     lock.release();
@@ -135,7 +172,12 @@ export async function backupVolume(context: BackupContext, request: BackupReques
 }
 
 /** Two backups of one volume in the same second get distinct names. */
-async function freeKeys(target: Target, volume: string, at: Date, compression: Compression): Promise<BackupKeys> {
+async function freeKeys(
+  target: Target,
+  volume: string,
+  at: Date,
+  compression: Compression,
+): Promise<BackupKeys> {
   for (let attempt = 0; ; attempt++) {
     const keys = backupKeys(volume, at, compression, attempt);
     if (!(await target.stat(keys.archive))) return keys;

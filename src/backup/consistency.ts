@@ -36,8 +36,12 @@ export interface UserWithLabels extends Pick<VolumeUser, 'containerId' | 'contai
 }
 
 /** Only running containers need anything: a stopped one cannot write, and hooks need a running one. */
-export function planConsistency(users: readonly UserWithLabels[], flags: ConsistencyFlags): ContainerActions[] {
-  if (flags.stop && flags.pause) throw new StowageError('invalid', '--stop and --pause cannot be combined', { hint: 'choose one' });
+export function planConsistency(
+  users: readonly UserWithLabels[],
+  flags: ConsistencyFlags,
+): ContainerActions[] {
+  if (flags.stop && flags.pause)
+    throw new StowageError('invalid', '--stop and --pause cannot be combined', { hint: 'choose one' });
   const byId = new Map<string, ContainerActions>();
   for (const user of users) {
     if (!user.running || byId.has(user.containerId)) continue;
@@ -46,11 +50,14 @@ export function planConsistency(users: readonly UserWithLabels[], flags: Consist
     let reason: string | undefined;
     if (flags.stop) [hold, reason] = ['stop', '--stop'];
     else if (flags.pause) [hold, reason] = ['pause', '--pause'];
-    else if (labels[CONSISTENCY_LABELS.stop]?.toLowerCase() === 'true') [hold, reason] = ['stop', `label ${CONSISTENCY_LABELS.stop}=true`];
-    else if (isOffenStop(labels[CONSISTENCY_LABELS.offenStop])) [hold, reason] = ['stop', `label ${CONSISTENCY_LABELS.offenStop}`];
+    else if (labels[CONSISTENCY_LABELS.stop]?.toLowerCase() === 'true')
+      [hold, reason] = ['stop', `label ${CONSISTENCY_LABELS.stop}=true`];
+    else if (isOffenStop(labels[CONSISTENCY_LABELS.offenStop]))
+      [hold, reason] = ['stop', `label ${CONSISTENCY_LABELS.offenStop}`];
     const pre = labels[CONSISTENCY_LABELS.pre] || undefined;
     const post = labels[CONSISTENCY_LABELS.post] || undefined;
-    if (hold || pre || post) byId.set(user.containerId, { id: user.containerId, name: user.containerName, pre, post, hold, reason });
+    if (hold || pre || post)
+      byId.set(user.containerId, { id: user.containerId, name: user.containerName, pre, post, hold, reason });
   }
   return [...byId.values()];
 }
@@ -61,7 +68,11 @@ const isOffenStop = (value: string | undefined) => value !== undefined && value.
  * Runs pre hooks, then stops or pauses; returns the undo, which restarts/unpauses and runs post hooks.
  * The undo never throws: it reports what it could not put back. If this throws, what was done is undone.
  */
-export async function holdContainers(engine: Engine, actions: readonly ContainerActions[], journal: RunJournal): Promise<() => Promise<string[]>> {
+export async function holdContainers(
+  engine: Engine,
+  actions: readonly ContainerActions[],
+  journal: RunJournal,
+): Promise<() => Promise<string[]>> {
   const held: ContainerActions[] = [];
   const release = async (): Promise<string[]> => {
     const problems: string[] = [];
@@ -75,7 +86,9 @@ export async function holdContainers(engine: Engine, actions: readonly Container
           journal.unpaused(action.id);
         }
       } catch (error) {
-        problems.push(`could not ${action.hold === 'stop' ? 'restart' : 'unpause'} ${action.name}: ${(error as Error).message}`);
+        problems.push(
+          `could not ${action.hold === 'stop' ? 'restart' : 'unpause'} ${action.name}: ${(error as Error).message}`,
+        );
       }
     }
     for (const action of actions) {
@@ -89,7 +102,10 @@ export async function holdContainers(engine: Engine, actions: readonly Container
     for (const action of actions) {
       if (!action.pre) continue;
       const failure = await runHook(engine, action, action.pre);
-      if (failure) throw new StowageError('failed', failure, { hint: `fix the command in the container's ${CONSISTENCY_LABELS.pre} label` });
+      if (failure)
+        throw new StowageError('failed', failure, {
+          hint: `fix the command in the container's ${CONSISTENCY_LABELS.pre} label`,
+        });
     }
     for (const action of actions) {
       if (action.hold === 'stop') {
@@ -110,7 +126,11 @@ export async function holdContainers(engine: Engine, actions: readonly Container
 }
 
 /** @returns undefined on success, else a message naming the container, the command and its output. */
-async function runHook(engine: Engine, action: ContainerActions, command: string): Promise<string | undefined> {
+async function runHook(
+  engine: Engine,
+  action: ContainerActions,
+  command: string,
+): Promise<string | undefined> {
   const result = await engine.containers.exec(action.id, ['sh', '-c', command]);
   if (result.exitCode === 0) return undefined;
   const output = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ');

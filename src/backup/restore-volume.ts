@@ -17,6 +17,7 @@ import type { BackupContext } from './backup-context.ts';
 import { backupVolume } from './backup-volume.ts';
 import { RunJournal } from './run-journal.ts';
 import { lockVolume } from './volume-lock.ts';
+import { underVolumeMount, UPLOAD_ROOT } from './volume-root-tar.ts';
 import { join } from 'node:path';
 
 export interface RestoreRequest {
@@ -46,12 +47,19 @@ export interface RestoreResult {
 /** Option keys that point at host paths or network shares: never taken from an archive. */
 const UNSAFE_OPTION = /^(device|o|type)$/;
 
-export async function restoreArchive(context: BackupContext, request: RestoreRequest): Promise<RestoreResult> {
+export async function restoreArchive(
+  context: BackupContext,
+  request: RestoreRequest,
+): Promise<RestoreResult> {
   const { engine } = context;
   const { source } = request;
   const volumeName = request.volume ?? source.manifest?.volume.name;
   if (!volumeName) {
-    throw new StowageError('invalid', `restore ${source.label}: the archive has no manifest naming its volume`, { hint: 'give the volume with --to VOL' });
+    throw new StowageError(
+      'invalid',
+      `restore ${source.label}: the archive has no manifest naming its volume`,
+      { hint: 'give the volume with --to VOL' },
+    );
   }
   const plan = await planRestore(await archiveStream(source), {
     ...(source.manifest ? { manifest: source.manifest } : {}),
@@ -83,9 +91,21 @@ export async function restoreArchive(context: BackupContext, request: RestoreReq
             hint: `restore into a new volume with --to NEW, or replace its contents with --force (a safety backup is taken first)`,
           });
         }
-        const users = (await engine.containers.list()).filter((c) => c.mounts.some((m) => m.name === volume.name));
+        const users = (await engine.containers.list()).filter((c) =>
+          c.mounts.some((m) => m.name === volume.name),
+        );
         if (users.length) {
-          throw inUseError(volume.name, users.map((c) => ({ containerId: c.id, containerName: c.name, image: c.image, destination: '', readOnly: false, running: c.running })));
+          throw inUseError(
+            volume.name,
+            users.map((c) => ({
+              containerId: c.id,
+              containerName: c.name,
+              image: c.image,
+              destination: '',
+              readOnly: false,
+              running: c.running,
+            })),
+          );
         }
         safetyBackup = await takeSafetyBackup(context, volume.name);
         await recreate(engine, volume);
@@ -98,7 +118,11 @@ export async function restoreArchive(context: BackupContext, request: RestoreReq
         notes.push(`could not put ${volume.name} back as it was: ${rollbackError.message}`);
       });
       throw new StowageError('failed', `restore into ${volume.name} failed: ${(error as Error).message}`, {
-        hint: created ? 'the volume it created was removed' : safetyBackup ? `its previous contents were put back (safety backup ${safetyBackup})` : 'the volume was emptied again',
+        hint: created
+          ? 'the volume it created was removed'
+          : safetyBackup
+            ? `its previous contents were put back (safety backup ${safetyBackup})`
+            : 'the volume was emptied again',
         cause: error,
       });
     }
@@ -112,9 +136,13 @@ export async function restoreArchive(context: BackupContext, request: RestoreReq
 function refusal(label: string, plan: RestorePlan): StowageError {
   const shown = plan.problems.slice(0, 5).map((p) => p.message);
   const more = plan.problems.length - shown.length + plan.problemsOmitted;
-  return new StowageError('invalid', `refusing to restore ${label}: ${shown.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, {
-    hint: 'nothing was written; `stowage verify` lists every problem',
-  });
+  return new StowageError(
+    'invalid',
+    `refusing to restore ${label}: ${shown.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`,
+    {
+      hint: 'nothing was written; `stowage verify` lists every problem',
+    },
+  );
 }
 
 function newVolumeSpec(name: string, request: RestoreRequest, source: ArchiveSource, notes: string[]) {
@@ -128,7 +156,9 @@ function newVolumeSpec(name: string, request: RestoreRequest, source: ArchiveSou
     if (harmless) options = archived.options;
     else {
       const unsafe = Object.keys(archived.options).filter((k) => UNSAFE_OPTION.test(k) || !harmless);
-      notes.push(`the archived driver options (${unsafe.join(', ')}) were not reused; pass them with --opt to recreate them`);
+      notes.push(
+        `the archived driver options (${unsafe.join(', ')}) were not reused; pass them with --opt to recreate them`,
+      );
     }
   }
   return { name, driver, options, labels: archived?.labels ?? {} };
@@ -136,33 +166,56 @@ function newVolumeSpec(name: string, request: RestoreRequest, source: ArchiveSou
 
 /** Empty = the archive API lists only the volume's root folder. */
 async function isEmpty(engine: Engine, volume: string, journal: RunJournal): Promise<boolean> {
-  return withHelper(engine, { mounts: [{ volume, target: HELPER_MOUNT, readOnly: true }], purpose: 'restore-check', tracker: journal }, async (helper) => {
-    const controller = new AbortController();
-    const stream = await engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`, controller.signal);
-    let entries = 0;
-    try {
-      for await (const entry of new ArchiveReader(stream)) {
-        void entry;
-        if (++entries > 1) break;
+  return withHelper(
+    engine,
+    {
+      mounts: [{ volume, target: HELPER_MOUNT, readOnly: true }],
+      purpose: 'restore-check',
+      tracker: journal,
+    },
+    async (helper) => {
+      const controller = new AbortController();
+      const stream = await engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`, controller.signal);
+      let entries = 0;
+      try {
+        for await (const entry of new ArchiveReader(stream)) {
+          void entry;
+          if (++entries > 1) break;
+        }
+      } finally {
+        controller.abort(new Error('enough read'));
       }
-    } finally {
-      controller.abort(new Error('enough read'));
-    }
-    return entries <= 1;
-  });
+      return entries <= 1;
+    },
+  );
 }
 
-async function write(engine: Engine, volume: string, source: ArchiveSource, plan: RestorePlan, journal: RunJournal): Promise<void> {
-  await withHelper(engine, { mounts: [{ volume, target: HELPER_MOUNT, readOnly: false }], purpose: 'restore', tracker: journal }, async (helper) => {
-    const tar = createRestoreStream(await archiveStream(source), plan);
-    await engine.containers.putArchive(helper, HELPER_MOUNT, tar);
-  });
+async function write(
+  engine: Engine,
+  volume: string,
+  source: ArchiveSource,
+  plan: RestorePlan,
+  journal: RunJournal,
+): Promise<void> {
+  await withHelper(
+    engine,
+    { mounts: [{ volume, target: HELPER_MOUNT, readOnly: false }], purpose: 'restore', tracker: journal },
+    async (helper) => {
+      const tar = createRestoreStream(await archiveStream(source), plan);
+      await engine.containers.putArchive(helper, UPLOAD_ROOT, underVolumeMount(tar));
+    },
+  );
 }
 
 /** Removes and recreates a volume with its driver, options and labels: the only way to empty it. */
 async function recreate(engine: Engine, volume: EngineVolume): Promise<void> {
   await engine.volumes.remove(volume.name);
-  await engine.volumes.create({ name: volume.name, driver: volume.driver, options: volume.options, labels: volume.labels });
+  await engine.volumes.create({
+    name: volume.name,
+    driver: volume.driver,
+    options: volume.options,
+    labels: volume.labels,
+  });
 }
 
 /** The replaced contents go to `<data-dir>/safety/` first, recorded in the catalog like any backup. */
@@ -172,7 +225,12 @@ async function takeSafetyBackup(context: BackupContext, volume: string): Promise
   return `#${result.id}`;
 }
 
-async function rollBack(context: BackupContext, volume: EngineVolume, state: { created: boolean; safetyBackup: string | undefined }, journal: RunJournal): Promise<void> {
+async function rollBack(
+  context: BackupContext,
+  volume: EngineVolume,
+  state: { created: boolean; safetyBackup: string | undefined },
+  journal: RunJournal,
+): Promise<void> {
   const { engine } = context;
   if (state.created) {
     await engine.volumes.remove(volume.name);
@@ -181,7 +239,9 @@ async function rollBack(context: BackupContext, volume: EngineVolume, state: { c
   await recreate(engine, volume);
   if (state.safetyBackup) {
     const source = await openArchiveSource(state.safetyBackup, context.catalog);
-    const plan = await planRestore(await archiveStream(source), { ...(source.manifest ? { manifest: source.manifest } : {}) });
+    const plan = await planRestore(await archiveStream(source), {
+      ...(source.manifest ? { manifest: source.manifest } : {}),
+    });
     await write(engine, volume.name, source, plan, journal);
   }
 }

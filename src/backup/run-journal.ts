@@ -86,7 +86,12 @@ const journalDir = (dataDir: string) => join(dataDir, 'journal');
 
 /** Undoes what killed runs on `engine` left behind. Journals of live processes are left alone. */
 export async function recoverInterruptedRuns(dataDir: string, engine: Engine): Promise<Recovery> {
-  const recovery: Recovery = { helpersRemoved: 0, containersRestarted: [], containersUnpaused: [], failures: [] };
+  const recovery: Recovery = {
+    helpersRemoved: 0,
+    containersRestarted: [],
+    containersUnpaused: [],
+    failures: [],
+  };
   let files: string[];
   try {
     files = readdirSync(journalDir(dataDir)).filter((f) => f.endsWith('.json'));
@@ -113,13 +118,18 @@ export async function recoverInterruptedRuns(dataDir: string, engine: Engine): P
       }
     };
     for (const id of state.helpers) {
-      if (await attempt(`remove helper ${id.slice(0, 12)}`, () => engine.containers.remove(id, { force: true }))) recovery.helpersRemoved++;
+      if (
+        await attempt(`remove helper ${id.slice(0, 12)}`, () => engine.containers.remove(id, { force: true }))
+      )
+        recovery.helpersRemoved++;
     }
     for (const id of state.paused) {
-      if (await attempt(`unpause ${id.slice(0, 12)}`, () => engine.containers.unpause(id))) recovery.containersUnpaused.push(id);
+      if (await attempt(`unpause ${id.slice(0, 12)}`, () => engine.containers.unpause(id)))
+        recovery.containersUnpaused.push(id);
     }
     for (const id of state.stopped) {
-      if (await attempt(`restart ${id.slice(0, 12)}`, () => engine.containers.start(id))) recovery.containersRestarted.push(id);
+      if (await attempt(`restart ${id.slice(0, 12)}`, () => engine.containers.start(id)))
+        recovery.containersRestarted.push(id);
     }
     rmSync(file, { force: true });
   }

@@ -19,7 +19,11 @@ export interface VerifyResult {
   restoreTest: { ok: boolean; problems: string[]; volume: string } | undefined;
 }
 
-export async function verifyBackup(source: ArchiveSource, catalog: Catalog | undefined, context?: BackupContext): Promise<VerifyResult> {
+export async function verifyBackup(
+  source: ArchiveSource,
+  catalog: Catalog | undefined,
+  context?: BackupContext,
+): Promise<VerifyResult> {
   const report = await verifyArchive(await archiveStream(source), {
     ...(source.manifest ? { manifest: source.manifest } : {}),
     ...(source.hasFileList ? { fileList: (await fileListStream(source))! } : {}),
@@ -34,17 +38,30 @@ export async function verifyBackup(source: ArchiveSource, catalog: Catalog | und
   return { ok, report, restoreTest };
 }
 
-async function runRestoreTest(context: BackupContext, source: ArchiveSource): Promise<NonNullable<VerifyResult['restoreTest']>> {
+async function runRestoreTest(
+  context: BackupContext,
+  source: ArchiveSource,
+): Promise<NonNullable<VerifyResult['restoreTest']>> {
   const { engine } = context;
   const volume = `stowage-verify-${randomBytes(6).toString('hex')}`;
   await engine.volumes.create({ name: volume, labels: { [LABELS.scratch]: 'verify' } });
   try {
     await restoreArchive(context, { source, volume, allowDevices: true });
     if (!source.hasFileList) {
-      return { ok: true, volume, problems: ['no file list beside the archive: restored, but files were not compared one by one'] };
+      return {
+        ok: true,
+        volume,
+        problems: ['no file list beside the archive: restored, but files were not compared one by one'],
+      };
     }
-    const readBack = await withHelper(engine, { mounts: [{ volume, target: HELPER_MOUNT, readOnly: true }], purpose: 'verify' }, async (helper) =>
-      verifyArchive(await engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`), { fileList: (await fileListStream(source))!, ignoreRootTimes: true }),
+    const readBack = await withHelper(
+      engine,
+      { mounts: [{ volume, target: HELPER_MOUNT, readOnly: true }], purpose: 'verify' },
+      async (helper) =>
+        verifyArchive(await engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`), {
+          fileList: (await fileListStream(source))!,
+          ignoreRootTimes: true,
+        }),
     );
     return { ok: readBack.ok, volume, problems: readBack.problems.map((p) => p.message) };
   } finally {

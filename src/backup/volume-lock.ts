@@ -16,7 +16,10 @@ export interface VolumeLock {
 export function lockVolume(dataDir: string, engineId: string, volume: string, operation: string): VolumeLock {
   const dir = join(dataDir, 'locks');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${createHash('sha256').update(`${engineId}\0${volume}`).digest('hex').slice(0, 32)}.lock`);
+  const file = join(
+    dir,
+    `${createHash('sha256').update(`${engineId}\0${volume}`).digest('hex').slice(0, 32)}.lock`,
+  );
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
@@ -34,14 +37,20 @@ export function lockVolume(dataDir: string, engineId: string, volume: string, op
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = readOwner(file);
       if (owner && isAlive(owner.pid)) {
-        throw new StowageError('conflict', `${operation} ${volume}: volume is busy: ${owner.operation} by process ${owner.pid} since ${owner.since}`, {
-          hint: 'wait for it to finish, then try again',
-        });
+        throw new StowageError(
+          'conflict',
+          `${operation} ${volume}: volume is busy: ${owner.operation} by process ${owner.pid} since ${owner.since}`,
+          {
+            hint: 'wait for it to finish, then try again',
+          },
+        );
       }
       rmSync(file, { force: true }); // its owner died: the lock is stale
     }
   }
-  throw new StowageError('conflict', `${operation} ${volume}: could not lock the volume`, { hint: 'try again' });
+  throw new StowageError('conflict', `${operation} ${volume}: could not lock the volume`, {
+    hint: 'try again',
+  });
 }
 
 function readOwner(file: string): { pid: number; operation: string; since: string } | undefined {

@@ -25,17 +25,39 @@ export interface MoveResult extends CopyResult {
   droppedOptions: string[];
 }
 
-export async function cloneVolume(context: BackupContext, source: string, destination: string, options: MoveOptions = {}): Promise<MoveResult> {
+export async function cloneVolume(
+  context: BackupContext,
+  source: string,
+  destination: string,
+  options: MoveOptions = {},
+): Promise<MoveResult> {
   return copyBetween(context, context.engine, source, destination, options);
 }
 
 /** @throws StowageError 'in-use' naming every container (running or stopped) that references `source`. */
-export async function renameVolume(context: BackupContext, source: string, destination: string, options: MoveOptions = {}): Promise<MoveResult> {
+export async function renameVolume(
+  context: BackupContext,
+  source: string,
+  destination: string,
+  options: MoveOptions = {},
+): Promise<MoveResult> {
   const { engine } = context;
   await engine.volumes.inspect(source);
-  const users = (await engine.containers.list()).filter((c) => c.mounts.some((m) => m.type === 'volume' && m.name === source));
+  const users = (await engine.containers.list()).filter((c) =>
+    c.mounts.some((m) => m.type === 'volume' && m.name === source),
+  );
   if (users.length) {
-    const error = inUseError(source, users.map((c) => ({ containerId: c.id, containerName: c.name, image: c.image, destination: '', readOnly: false, running: c.running })));
+    const error = inUseError(
+      source,
+      users.map((c) => ({
+        containerId: c.id,
+        containerName: c.name,
+        image: c.image,
+        destination: '',
+        readOnly: false,
+        running: c.running,
+      })),
+    );
     throw new StowageError('in-use', error.message.replace(/^remove/, 'rename'), {
       hint: `containers keep referring to a volume by name: remove them (\`docker rm ${users.map((c) => c.name).join(' ')}\`), rename, then recreate them with -v ${destination}:…`,
     });
@@ -49,20 +71,39 @@ export async function renameVolume(context: BackupContext, source: string, desti
   return result;
 }
 
-export async function transferVolume(context: BackupContext, destinationEngine: Engine, source: string, destination: string, options: MoveOptions = {}): Promise<MoveResult> {
+export async function transferVolume(
+  context: BackupContext,
+  destinationEngine: Engine,
+  source: string,
+  destination: string,
+  options: MoveOptions = {},
+): Promise<MoveResult> {
   if (destinationEngine.endpoint === context.engine.endpoint) {
-    throw new StowageError('invalid', `transfer ${source}: the destination is the same engine (${destinationEngine.endpoint})`, { hint: 'use `stowage clone` on one engine' });
+    throw new StowageError(
+      'invalid',
+      `transfer ${source}: the destination is the same engine (${destinationEngine.endpoint})`,
+      { hint: 'use `stowage clone` on one engine' },
+    );
   }
   return copyBetween(context, destinationEngine, source, destination, options);
 }
 
-async function copyBetween(context: BackupContext, destinationEngine: Engine, source: string, destination: string, options: MoveOptions): Promise<MoveResult> {
+async function copyBetween(
+  context: BackupContext,
+  destinationEngine: Engine,
+  source: string,
+  destination: string,
+  options: MoveOptions,
+): Promise<MoveResult> {
   const { engine } = context;
   const sourceVolume = await engine.volumes.inspect(source);
   const { options: driverOptions, dropped } = reusableOptions(sourceVolume, options.options);
   const lock = lockVolume(context.dataDir, context.engineInfo.id, source, 'copy');
   const journal = new RunJournal(context.dataDir, engine.endpoint, `copy ${source}`);
-  const destinationJournal = destinationEngine === engine ? journal : new RunJournal(context.dataDir, destinationEngine.endpoint, `copy into ${destination}`);
+  const destinationJournal =
+    destinationEngine === engine
+      ? journal
+      : new RunJournal(context.dataDir, destinationEngine.endpoint, `copy into ${destination}`);
   try {
     await createDestination(destinationEngine, destination, sourceVolume, options.driver, driverOptions);
     try {

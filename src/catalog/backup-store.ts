@@ -46,28 +46,41 @@ export class BackupStore {
          ON CONFLICT (target, archive_key) DO NOTHING`,
       )
       .run(
-        backup.engineId, backup.volume, backup.target, backup.archiveKey, backup.manifestKey, backup.fileListKey,
-        backup.compression, backup.startedAt, backup.finishedAt, backup.files, backup.bytes, backup.archiveBytes,
+        backup.engineId,
+        backup.volume,
+        backup.target,
+        backup.archiveKey,
+        backup.manifestKey,
+        backup.fileListKey,
+        backup.compression,
+        backup.startedAt,
+        backup.finishedAt,
+        backup.files,
+        backup.bytes,
+        backup.archiveBytes,
         backup.archiveSha256,
       );
     return this.findByKey(backup.target, backup.archiveKey)!.id;
   }
 
   get(id: number): BackupRecord | undefined {
-    return this.#db.prepare(`SELECT ${COLUMNS} FROM backups WHERE id = ?`).get(id) as BackupRecord | undefined;
+    return this.#db.prepare(`SELECT ${COLUMNS} FROM backups WHERE id = ?`).get(id) as
+      BackupRecord | undefined;
   }
 
   findByKey(target: string, archiveKey: string): BackupRecord | undefined {
-    return this.#db.prepare(`SELECT ${COLUMNS} FROM backups WHERE target = ? AND archive_key = ?`).get(target, archiveKey) as
-      | BackupRecord
-      | undefined;
+    return this.#db
+      .prepare(`SELECT ${COLUMNS} FROM backups WHERE target = ? AND archive_key = ?`)
+      .get(target, archiveKey) as BackupRecord | undefined;
   }
 
   /** Newest first. */
   list(filter: { volume?: string } = {}): BackupRecord[] {
     const where = filter.volume === undefined ? '' : 'WHERE volume = ?';
     const args = filter.volume === undefined ? [] : [filter.volume];
-    return this.#db.prepare(`SELECT ${COLUMNS} FROM backups ${where} ORDER BY finished_at DESC, id DESC`).all(...args) as unknown as BackupRecord[];
+    return this.#db
+      .prepare(`SELECT ${COLUMNS} FROM backups ${where} ORDER BY finished_at DESC, id DESC`)
+      .all(...args) as unknown as BackupRecord[];
   }
 
   markVerified(id: number, ok: boolean, error?: string): void {

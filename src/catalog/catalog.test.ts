@@ -38,7 +38,11 @@ describe('openCatalog', () => {
     openCatalog(dir).close();
     assert.equal(catalogExists(dir), true);
     assert.equal(statSync(dir).mode & 0o777, 0o700);
-    assert.deepEqual(inspectFile(dir), { version: LATEST, tables: ['backups', 'protected_volumes'], journal: 'wal' });
+    assert.deepEqual(inspectFile(dir), {
+      version: LATEST,
+      tables: ['backups', 'protected_volumes'],
+      journal: 'wal',
+    });
   });
 
   test('re-opening is idempotent and keeps the data', () => {
@@ -192,6 +196,10 @@ describe('migrate', () => {
     assert.throws(() => openCatalog(dir, [...MIGRATIONS, { ...broken, version: LATEST + 1 }]), {
       kind: 'failed',
     });
-    assert.deepEqual(inspectFile(dir), { version: LATEST, tables: ['backups', 'protected_volumes'], journal: 'wal' });
+    assert.deepEqual(inspectFile(dir), {
+      version: LATEST,
+      tables: ['backups', 'protected_volumes'],
+      journal: 'wal',
+    });
   });
 });

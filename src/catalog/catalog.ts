@@ -61,9 +61,13 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[]): num
   const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new StowageError('failed', `the catalog has schema version ${current}, newer than this Stowage knows (${latest})`, {
-      hint: 'upgrade Stowage, or point --data-dir at another folder',
-    });
+    throw new StowageError(
+      'failed',
+      `the catalog has schema version ${current}, newer than this Stowage knows (${latest})`,
+      {
+        hint: 'upgrade Stowage, or point --data-dir at another folder',
+      },
+    );
   }
   for (const migration of migrations.filter((m) => m.version > current)) {
     db.exec('BEGIN IMMEDIATE');
@@ -73,7 +77,11 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[]): num
       db.exec('COMMIT');
     } catch (error) {
       db.exec('ROLLBACK');
-      throw new StowageError('failed', `catalog migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
+      throw new StowageError(
+        'failed',
+        `catalog migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
   return latest;

@@ -29,13 +29,17 @@ export class ProtectionStore {
 
   /** @returns whether a mark was removed. */
   unprotect(engineId: string, volume: string): boolean {
-    const result = this.#db.prepare('DELETE FROM protected_volumes WHERE engine_id = ? AND volume = ?').run(engineId, volume);
+    const result = this.#db
+      .prepare('DELETE FROM protected_volumes WHERE engine_id = ? AND volume = ?')
+      .run(engineId, volume);
     return Number(result.changes) > 0;
   }
 
   list(engineId: string): ProtectionMark[] {
     return this.#db
-      .prepare('SELECT volume, reason, marked_at AS markedAt FROM protected_volumes WHERE engine_id = ? ORDER BY volume')
+      .prepare(
+        'SELECT volume, reason, marked_at AS markedAt FROM protected_volumes WHERE engine_id = ? ORDER BY volume',
+      )
       .all(engineId) as unknown as ProtectionMark[];
   }
 

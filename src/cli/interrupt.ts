@@ -2,7 +2,10 @@
  * Ctrl-C (or SIGTERM) during a long operation aborts it instead of killing the process, so that the
  * operation's own clean-up runs: helpers removed, stopped containers restarted, partial files deleted.
  */
-export async function withInterrupt<T>(note: (text: string) => void, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withInterrupt<T>(
+  note: (text: string) => void,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {

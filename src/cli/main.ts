@@ -24,9 +24,15 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   const program = new Command('stowage')
     .description('Docker volumes made safe and visible: inventory, backup, restore, transfer, cleanup.')
     .version(VERSION, '-v, --version')
-    .option('-H, --host <url>', 'engine to use: unix:///path, tcp://host:2376, ssh://user@host (default: DOCKER_HOST)')
+    .option(
+      '-H, --host <url>',
+      'engine to use: unix:///path, tcp://host:2376, ssh://user@host (default: DOCKER_HOST)',
+    )
     .option('-c, --context <name>', 'Docker CLI context to use')
-    .option('--data-dir <dir>', 'Stowage data folder (default: /var/lib/stowage as root, else ~/.local/share/stowage)')
+    .option(
+      '--data-dir <dir>',
+      'Stowage data folder (default: /var/lib/stowage as root, else ~/.local/share/stowage)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -34,16 +40,26 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('ls')
     .alias('list')
     .description('list volumes with driver, size, users, status and age')
-    .option('-f, --filter <key=value>', 'docker filter: dangling=true|false, driver=, label=KEY[=VALUE], name= (repeatable)', collect)
+    .option(
+      '-f, --filter <key=value>',
+      'docker filter: dangling=true|false, driver=, label=KEY[=VALUE], name= (repeatable)',
+      collect,
+    )
     .option('--unused', 'only volumes no running container uses (idle or dangling)')
     .option('--anonymous', 'only anonymous volumes')
     .option('--larger-than <size>', 'only volumes larger than SIZE (e.g. 1G, 500M)')
     .option('--older-than <duration>', 'only volumes created more than DURATION ago (e.g. 30d, 12h)')
-    .addOption(new Option('--sort <key>', 'sort by').choices(['name', 'size', 'created', 'containers', 'driver']).default('name'))
+    .addOption(
+      new Option('--sort <key>', 'sort by')
+        .choices(['name', 'size', 'created', 'containers', 'driver'])
+        .default('name'),
+    )
     .option('--no-size', 'do not measure sizes (fastest)')
     .option('-q, --quiet', 'only print volume names')
     .option('--json', 'print JSON')
-    .action(async (options: LsOptions, command: Command) => (await import('./commands/ls.ts')).ls(await sessionFor(command), options));
+    .action(async (options: LsOptions, command: Command) =>
+      (await import('./commands/ls.ts')).ls(await sessionFor(command), options),
+    );
 
   program
     .command('inspect')
@@ -60,7 +76,9 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--shared', 'only volumes mounted by two or more containers, and which of them write')
     .addOption(new Option('--type <type>', 'only mounts of this type').choices(['volume', 'bind', 'tmpfs']))
     .option('--json', 'print JSON')
-    .action(async (options: MountsOptions, command: Command) => (await import('./commands/mounts.ts')).mounts(await sessionFor(command), options));
+    .action(async (options: MountsOptions, command: Command) =>
+      (await import('./commands/mounts.ts')).mounts(await sessionFor(command), options),
+    );
 
   program
     .command('create')
@@ -90,11 +108,17 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('prune')
     .description('remove dangling anonymous volumes (named too with --all); prints the plan unless --yes')
     .option('-a, --all', 'also remove dangling named volumes')
-    .option('-f, --filter <key=value>', 'only volumes matching this docker filter (label=, driver=, name=)', collect)
+    .option(
+      '-f, --filter <key=value>',
+      'only volumes matching this docker filter (label=, driver=, name=)',
+      collect,
+    )
     .option('--older-than <duration>', 'only volumes created more than DURATION ago')
     .option('-y, --yes', 'remove the volumes (the plan is recomputed first)')
     .option('--json', 'print JSON')
-    .action(async (options: PruneOptions, command: Command) => (await import('./commands/prune.ts')).prune(await sessionFor(command), options));
+    .action(async (options: PruneOptions, command: Command) =>
+      (await import('./commands/prune.ts')).prune(await sessionFor(command), options),
+    );
 
   program
     .command('protect')
@@ -117,11 +141,16 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
 
   program
     .command('backup')
-    .description('back volumes up into compressed archives (zstd, or gzip for plain `tar xzf`), verified and catalogued')
+    .description(
+      'back volumes up into compressed archives (zstd, or gzip for plain `tar xzf`), verified and catalogued',
+    )
     .argument('[volume...]', 'volume names')
     .option('--all', 'every volume')
     .option('-l, --label <key=value>', 'volumes with this label (repeatable)', collect)
-    .option('--to <dir>', 'folder for the archives (default: backup.target in the config, else <data-dir>/backups)')
+    .option(
+      '--to <dir>',
+      'folder for the archives (default: backup.target in the config, else <data-dir>/backups)',
+    )
     .option('--gzip', 'gzip instead of zstd, so plain `tar xzf` restores the archive anywhere')
     .option('--stop', 'stop the running containers that use the volume during the backup, and restart them')
     .option('--pause', 'pause them instead')
@@ -133,9 +162,11 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
 
   program
     .command('restore')
-    .description('restore an archive (path or backup ID) into a new or empty volume, after checking all of it')
+    .description(
+      'restore an archive (path or backup ID) into a new or empty volume, after checking all of it',
+    )
     .argument('<archive>', 'archive file, or backup ID from `stowage backups`')
-    .option('--to <volume>', 'volume to restore into (default: the archived volume\'s name)')
+    .option('--to <volume>', "volume to restore into (default: the archived volume's name)")
     .option('-f, --force', 'replace a non-empty volume (its contents are backed up first)')
     .option('--path <path>', 'restore only this path of the archive')
     .option('--allow-devices', 'restore device files too')
@@ -217,7 +248,9 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description('validate a -v spec (or --mount spec) as the engine would, and convert between them')
     .argument('[spec]', 'short syntax: [SOURCE:]TARGET[:OPTIONS]')
     .option('--mount <spec>', 'long syntax: type=volume,source=NAME,target=/path,...')
-    .addOption(new Option('--to <syntax>', 'print the spec converted to this syntax').choices(['mount', 'volume']))
+    .addOption(
+      new Option('--to <syntax>', 'print the spec converted to this syntax').choices(['mount', 'volume']),
+    )
     .option('--json', 'print JSON')
     .action(async (spec: string | undefined, options: MountSpecOptions, command: Command) => {
       const session = await sessionFor(command);
@@ -229,7 +262,9 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('info')
     .description('which engine Stowage talks to, its version, and the data folder')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }, command: Command) => (await import('./commands/info.ts')).info(await sessionFor(command), options));
+    .action(async (options: { json?: boolean }, command: Command) =>
+      (await import('./commands/info.ts')).info(await sessionFor(command), options),
+    );
 
   return program;
 }
@@ -237,7 +272,8 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
 /** Runs the CLI on `argv` and returns the exit code; never calls process.exit itself. */
 export async function main(argv: readonly string[]): Promise<number> {
   let session: CliSession | undefined;
-  const sessionFor = async (command: Command) => (session ??= await CliSession.open(command.optsWithGlobals<GlobalOptions>()));
+  const sessionFor = async (command: Command) =>
+    (session ??= await CliSession.open(command.optsWithGlobals<GlobalOptions>()));
   const program = buildProgram(sessionFor);
   try {
     return await runCli(async () => {

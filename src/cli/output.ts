@@ -8,7 +8,10 @@ export interface Output {
   table(headers: readonly string[], rows: readonly (readonly string[])[]): void;
 }
 
-export function consoleOutput(stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Output {
+export function consoleOutput(
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Output {
   return {
     write: (text) => void stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     note: (text) => void stderr.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -24,7 +27,9 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return all
     .map((row) =>
       row
-        .map((cell, column) => (column === row.length - 1 ? cell : cell + ' '.repeat(widths[column]! - width(cell))))
+        .map((cell, column) =>
+          column === row.length - 1 ? cell : cell + ' '.repeat(widths[column]! - width(cell)),
+        )
         .join('   ')
         .trimEnd(),
     )

@@ -23,7 +23,8 @@ export function progressDisplay(enabled = process.stderr.isTTY === true): Progre
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 50,
-      formatValue: (value, _options, type) => (type === 'value' || type === 'total' ? formatBytes(value) : String(value)),
+      formatValue: (value, _options, type) =>
+        type === 'value' || type === 'total' ? formatBytes(value) : String(value),
     },
     Presets.shades_classic,
   );
@@ -33,7 +34,15 @@ export function progressDisplay(enabled = process.stderr.isTTY === true): Progre
       let entry = byVolume.get(progress.volume);
       const total = Math.max(progress.expectedBytes ?? 0, progress.bytes, 1);
       if (!entry) {
-        entry = { bar: bars.create(total, 0, { volume: progress.volume, done: '0B', total: formatBytes(total), rate: '0B' }), started: Date.now() };
+        entry = {
+          bar: bars.create(total, 0, {
+            volume: progress.volume,
+            done: '0B',
+            total: formatBytes(total),
+            rate: '0B',
+          }),
+          started: Date.now(),
+        };
         byVolume.set(progress.volume, entry);
       }
       const seconds = Math.max((Date.now() - entry.started) / 1000, 0.001);

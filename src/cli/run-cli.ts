@@ -6,7 +6,10 @@ import { CommanderError } from 'commander';
 import { isStowageError } from '../core/errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 
-export async function runCli(main: () => Promise<void>, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runCli(
+  main: () => Promise<void>,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   try {
     await main();
     return EXIT.ok;
@@ -21,7 +24,9 @@ export async function runCli(main: () => Promise<void>, stderr: NodeJS.WritableS
       return exitCodeFor(error.kind);
     }
     // A bug, not a user error: keep the stack so it can be reported.
-    stderr.write(`stowage: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    stderr.write(
+      `stowage: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     stderr.write('  this is a bug in Stowage: please report it with the output above\n');
     return EXIT.failed;
   }

@@ -74,7 +74,8 @@ export class CliSession {
   inventory(): InventoryService {
     this.#inventory ??= new InventoryService(this.engine(), {
       // No catalog yet means no marks: listing must not create one (nor pay for opening it).
-      protectedNames: () => (catalogExists(this.dataDir) ? this.protectionMarks().names() : Promise.resolve(new Set<string>())),
+      protectedNames: () =>
+        catalogExists(this.dataDir) ? this.protectionMarks().names() : Promise.resolve(new Set<string>()),
       protectLabels: this.config().prune.protectLabels,
       sizeConcurrency: this.config().inventory.sizeConcurrency,
     });
@@ -89,7 +90,11 @@ export class CliSession {
     const engine = this.engine();
     const engineInfo = await engine.info();
     const recovery = await recoverInterruptedRuns(this.dataDir, engine);
-    if (recovery.helpersRemoved || recovery.containersRestarted.length || recovery.containersUnpaused.length) {
+    if (
+      recovery.helpersRemoved ||
+      recovery.containersRestarted.length ||
+      recovery.containersUnpaused.length
+    ) {
       this.out.note(
         `stowage: put right what an interrupted run left: ${recovery.helpersRemoved} helper(s) removed, ` +
           `${recovery.containersRestarted.length} container(s) restarted, ${recovery.containersUnpaused.length} unpaused`,
@@ -103,7 +108,10 @@ export class CliSession {
   async hostProbe(): Promise<HostProbe | undefined> {
     const engine = this.engine();
     if (!engine.local) return undefined;
-    const daemonRoot = await engine.info().then((info) => info.dockerRootDir, () => undefined);
+    const daemonRoot = await engine.info().then(
+      (info) => info.dockerRootDir,
+      () => undefined,
+    );
     return localHostProbe(daemonRoot ? { daemonRoot } : {});
   }
 

@@ -15,7 +15,9 @@ const engineSchema = z
 export const configSchema = z.strictObject({
   engine: engineSchema.optional(),
   inventory: z
-    .strictObject({ sizeConcurrency: z.int().min(1).max(64).default(DEFAULT_CONFIG.inventory.sizeConcurrency) })
+    .strictObject({
+      sizeConcurrency: z.int().min(1).max(64).default(DEFAULT_CONFIG.inventory.sizeConcurrency),
+    })
     .default(DEFAULT_CONFIG.inventory),
   backup: z
     .strictObject({

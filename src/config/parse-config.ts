@@ -23,13 +23,19 @@ export function parseConfig(text: string, file: string): StowageConfig {
         const at = unknownKey === undefined ? path : [...path, unknownKey];
         const where = lineOf(document, lines, at, unknownKey !== undefined);
         const message = unknownKey === undefined ? issue.message : 'unknown key';
-        problems.push(`${file}${where ? `:${where}` : ''}: ${at.length ? at.join('.') : '(top level)'}: ${message}`);
+        problems.push(
+          `${file}${where ? `:${where}` : ''}: ${at.length ? at.join('.') : '(top level)'}: ${message}`,
+        );
       }
     }
   }
-  throw new StowageError('invalid', `invalid config (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${problems.join('\n  ')}`, {
-    hint: 'see docs/CONFIG.md for every key',
-  });
+  throw new StowageError(
+    'invalid',
+    `invalid config (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${problems.join('\n  ')}`,
+    {
+      hint: 'see docs/CONFIG.md for every key',
+    },
+  );
 }
 
 /** The line of a key (when `atKey`) or of its value, for error messages. */

@@ -2,11 +2,20 @@
 import { invalid } from './errors.ts';
 
 const SIZE_UNITS: Record<string, number> = {
-  '': 1, b: 1,
-  k: 1024, kb: 1024, kib: 1024,
-  m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
-  g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3,
-  t: 1024 ** 4, tb: 1024 ** 4, tib: 1024 ** 4,
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
 /** `1G`, `500M`, `1.5GiB`, `1024` (bytes). Units are binary, as Docker's `tmpfs-size` and `size=` are. */
@@ -20,7 +29,12 @@ export function parseSize(text: string, what = 'size'): number {
 }
 
 const DURATION_UNITS: Record<string, number> = {
-  s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, y: 365 * 86_400_000,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+  y: 365 * 86_400_000,
 };
 
 /** `30d`, `12h`, `2w`, `90m`, `1y` in milliseconds. */
@@ -51,7 +65,12 @@ export function formatBytes(bytes: number): string {
 }
 
 const AGE_STEPS: readonly [number, string][] = [
-  [365 * 86400, 'year'], [30 * 86400, 'month'], [7 * 86400, 'week'], [86400, 'day'], [3600, 'hour'], [60, 'minute'],
+  [365 * 86400, 'year'],
+  [30 * 86400, 'month'],
+  [7 * 86400, 'week'],
+  [86400, 'day'],
+  [3600, 'hour'],
+  [60, 'minute'],
 ];
 
 /** `3 days`, `5 minutes`, `2 years`, as Docker's "Created" column reads. */

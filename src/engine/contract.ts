@@ -148,4 +148,3 @@ export interface Engine {
   info(): Promise<EngineInfo>;
   close(): void;
 }
-

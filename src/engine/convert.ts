@@ -1,5 +1,11 @@
 /** Engine JSON → Stowage's engine contract. Pure; the only place wire field names are read. */
-import type { EngineContainer, EngineContainerDetails, EngineMount, EngineVolume, MountType } from './contract.ts';
+import type {
+  EngineContainer,
+  EngineContainerDetails,
+  EngineMount,
+  EngineVolume,
+  MountType,
+} from './contract.ts';
 import type { WireContainerInspect, WireContainerSummary, WireMount, WireVolume } from './wire-types.ts';
 
 export function toVolume(wire: WireVolume): EngineVolume {

@@ -2,7 +2,13 @@
 import type { Readable } from 'node:stream';
 import { isStowageError } from '../core/errors.ts';
 import { LABELS } from '../core/labels.ts';
-import type { ContainerApi, ContainerSpec, EngineContainer, EngineContainerDetails, ExecResult } from './contract.ts';
+import type {
+  ContainerApi,
+  ContainerSpec,
+  EngineContainer,
+  EngineContainerDetails,
+  ExecResult,
+} from './contract.ts';
 import { toContainer, toContainerDetails } from './convert.ts';
 import { demultiplex } from './multiplexed-stream.ts';
 import type { Transport } from './transport.ts';
@@ -39,7 +45,12 @@ export class DockerContainers implements ContainerApi {
       Labels: spec.labels,
       NetworkDisabled: true,
       HostConfig: {
-        Mounts: spec.mounts.map((m) => ({ Type: 'volume', Source: m.volume, Target: m.target, ReadOnly: m.readOnly })),
+        Mounts: spec.mounts.map((m) => ({
+          Type: 'volume',
+          Source: m.volume,
+          Target: m.target,
+          ReadOnly: m.readOnly,
+        })),
         NetworkMode: 'none',
       },
     };
@@ -67,7 +78,10 @@ export class DockerContainers implements ContainerApi {
   }
 
   async stop(id: string, timeoutSeconds = 10): Promise<void> {
-    await this.#http.json('POST', path(id, '/stop'), { query: { t: timeoutSeconds }, operation: `stop container ${short(id)}` });
+    await this.#http.json('POST', path(id, '/stop'), {
+      query: { t: timeoutSeconds },
+      operation: `stop container ${short(id)}`,
+    });
   }
 
   async pause(id: string): Promise<void> {
@@ -83,15 +97,30 @@ export class DockerContainers implements ContainerApi {
     }
   }
 
-  async exec(id: string, command: string[], options: { user?: string; env?: string[] } = {}): Promise<ExecResult> {
+  async exec(
+    id: string,
+    command: string[],
+    options: { user?: string; env?: string[] } = {},
+  ): Promise<ExecResult> {
     const operation = `exec "${command.join(' ')}" in container ${short(id)}`;
     const created = await this.#http.json<{ Id: string }>('POST', path(id, '/exec'), {
-      body: { Cmd: command, AttachStdout: true, AttachStderr: true, User: options.user ?? '', Env: options.env ?? [] },
+      body: {
+        Cmd: command,
+        AttachStdout: true,
+        AttachStderr: true,
+        User: options.user ?? '',
+        Env: options.env ?? [],
+      },
       operation,
     });
-    const stream = await this.#http.stream('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: false }, operation });
+    const stream = await this.#http.stream('POST', `/exec/${created.Id}/start`, {
+      body: { Detach: false, Tty: false },
+      operation,
+    });
     const { stdout, stderr } = await demultiplex(stream);
-    const state = await this.#http.json<{ ExitCode: number | null }>('GET', `/exec/${created.Id}/json`, { operation });
+    const state = await this.#http.json<{ ExitCode: number | null }>('GET', `/exec/${created.Id}/json`, {
+      operation,
+    });
     return { exitCode: state.ExitCode ?? -1, stdout, stderr };
   }
 
@@ -100,7 +129,8 @@ export class DockerContainers implements ContainerApi {
       query: { path: archivePath },
       operation: `read ${archivePath} from container ${short(id)}`,
     });
-    if (signal) signal.addEventListener('abort', () => response.destroy(signal.reason as Error), { once: true });
+    if (signal)
+      signal.addEventListener('abort', () => response.destroy(signal.reason as Error), { once: true });
     return response;
   }
 
@@ -112,7 +142,10 @@ export class DockerContainers implements ContainerApi {
   }
 
   async #all(): Promise<WireContainerSummary[]> {
-    return this.#http.json<WireContainerSummary[]>('GET', '/containers/json', { query: { all: true }, operation: 'list containers' });
+    return this.#http.json<WireContainerSummary[]>('GET', '/containers/json', {
+      query: { all: true },
+      operation: 'list containers',
+    });
   }
 }
 

@@ -13,7 +13,9 @@ export class DockerImages implements ImageApi {
 
   async exists(reference: string): Promise<boolean> {
     try {
-      await this.#http.json('GET', `/images/${encodeURIComponent(reference)}/json`, { operation: `inspect image ${reference}` });
+      await this.#http.json('GET', `/images/${encodeURIComponent(reference)}/json`, {
+        operation: `inspect image ${reference}`,
+      });
       return true;
     } catch (error) {
       if (isStowageError(error, 'not-found')) return false;
@@ -30,12 +32,18 @@ export class DockerImages implements ImageApi {
     // The engine reports progress and errors as JSON lines in a 200 response.
     let text = '';
     for await (const chunk of response) text += String(chunk);
-    const failure = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { error?: string }).find((l) => l.error);
+    const failure = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { error?: string })
+      .find((l) => l.error);
     if (failure) throw new Error(`import image ${reference}: ${failure.error}`);
   }
 }
 
 function splitReference(reference: string): [string, string] {
   const at = reference.lastIndexOf(':');
-  return at > reference.lastIndexOf('/') ? [reference.slice(0, at), reference.slice(at + 1)] : [reference, 'latest'];
+  return at > reference.lastIndexOf('/')
+    ? [reference.slice(0, at), reference.slice(at + 1)]
+    : [reference, 'latest'];
 }

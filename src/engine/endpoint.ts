@@ -61,7 +61,14 @@ function fromHost(raw: string, source: string, env: Env): EngineEndpoint {
   const verify = Boolean(env.DOCKER_TLS_VERIFY);
   const useTls = verify || Boolean(env.DOCKER_TLS) || url.endsWith(':2376');
   const tls = useTls
-    ? existing({ caPath: join(certDir, 'ca.pem'), certPath: join(certDir, 'cert.pem'), keyPath: join(certDir, 'key.pem') }, verify)
+    ? existing(
+        {
+          caPath: join(certDir, 'ca.pem'),
+          certPath: join(certDir, 'cert.pem'),
+          keyPath: join(certDir, 'key.pem'),
+        },
+        verify,
+      )
     : undefined;
   return { url, source, tls };
 }

@@ -26,6 +26,7 @@ export function transportError(error: Error, endpoint: EngineEndpoint, operation
       cause: error,
     });
   }
-  const reason = code === 'ENOENT' || code === 'ECONNREFUSED' ? 'no engine is listening at' : `${error.message} at`;
+  const reason =
+    code === 'ENOENT' || code === 'ECONNREFUSED' ? 'no engine is listening at' : `${error.message} at`;
   return new StowageError('unreachable', `cannot ${operation}: ${reason} ${where}`, { hint, cause: error });
 }

@@ -32,7 +32,10 @@ export interface HelperRequest {
 export async function ensureHelperImage(engine: Engine): Promise<void> {
   if (await engine.images.exists(HELPER_IMAGE)) return;
   const rootfs = pack();
-  rootfs.entry({ name: 'stowage-helper', mode: 0o644 }, 'Containers from this image move volume data for Stowage and are never started.\n');
+  rootfs.entry(
+    { name: 'stowage-helper', mode: 0o644 },
+    'Containers from this image move volume data for Stowage and are never started.\n',
+  );
   rootfs.entry({ name: 'v', type: 'directory', mode: 0o755 });
   rootfs.entry({ name: 'w', type: 'directory', mode: 0o755 });
   rootfs.finalize();
@@ -43,7 +46,11 @@ export async function ensureHelperImage(engine: Engine): Promise<void> {
 }
 
 /** Runs `work` with a helper container and removes the helper afterwards, also on failure. */
-export async function withHelper<T>(engine: Engine, request: HelperRequest, work: (id: string) => Promise<T>): Promise<T> {
+export async function withHelper<T>(
+  engine: Engine,
+  request: HelperRequest,
+  work: (id: string) => Promise<T>,
+): Promise<T> {
   await ensureHelperImage(engine);
   const id = await engine.containers.create({
     image: HELPER_IMAGE,

@@ -1,6 +1,11 @@
 /** Unix socket and TCP (optionally TLS) connections to an engine, with Node's http and https modules. */
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import type { EngineEndpoint } from './endpoint.ts';
 import { transportError } from './engine-errors.ts';

@@ -24,7 +24,14 @@ export function openSshConnection(endpoint: EngineEndpoint): Connection {
     request(method, path, body, headers, operation) {
       // Every status is "expected" here: the transport above reads error bodies itself.
       const statusCodes = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [i + 100, true]));
-      const options: DockerModem.DialOptions = { path, method, headers, isStream: true, statusCodes, options: {} };
+      const options: DockerModem.DialOptions = {
+        path,
+        method,
+        headers,
+        isStream: true,
+        statusCodes,
+        options: {},
+      };
       if (body !== undefined) options.file = body;
       return new Promise<IncomingMessage>((resolve, reject) => {
         modem.dial(options, (error, response) => {

@@ -27,7 +27,13 @@ export interface RequestOptions {
 
 /** One raw HTTP exchange: resolves with the response whatever its status; rejects on transport failure. */
 export interface Connection {
-  request(method: string, path: string, body: Buffer | Readable | undefined, headers: Record<string, string>, operation: string): Promise<IncomingMessage>;
+  request(
+    method: string,
+    path: string,
+    body: Buffer | Readable | undefined,
+    headers: Record<string, string>,
+    operation: string,
+  ): Promise<IncomingMessage>;
   close(): void;
 }
 
@@ -69,7 +75,12 @@ export class Transport {
   }
 
   /** Sends a tar body and returns the response stream (`POST /images/create?fromSrc=-` reports progress). */
-  streamUpload(method: string, path: string, body: Readable, options: RequestOptions): Promise<IncomingMessage> {
+  streamUpload(
+    method: string,
+    path: string,
+    body: Readable,
+    options: RequestOptions,
+  ): Promise<IncomingMessage> {
     return this.#send(method, path, options, body, 'application/x-tar');
   }
 
@@ -90,7 +101,13 @@ export class Transport {
     return version;
   }
 
-  async #send(method: string, path: string, options: RequestOptions, upload?: Readable, contentType?: string): Promise<IncomingMessage> {
+  async #send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    upload?: Readable,
+    contentType?: string,
+  ): Promise<IncomingMessage> {
     // An upload cannot be sent twice, so it never relies on a remembered version.
     if (upload && !this.#negotiated) this.#version = this.#negotiate();
     const [version, connection] = await Promise.all([this.apiVersion(), this.#connect()]);
@@ -102,7 +119,13 @@ export class Transport {
       body = Buffer.from(JSON.stringify(options.body));
       headers['content-type'] = 'application/json';
     }
-    const response = await connection.request(method, `/v${version}${path}${query}`, body, headers, options.operation);
+    const response = await connection.request(
+      method,
+      `/v${version}${path}${query}`,
+      body,
+      headers,
+      options.operation,
+    );
     const status = response.statusCode ?? 0;
     // 304: the container was already started or stopped, which is what the caller wanted.
     if ((status >= 200 && status < 300) || status === 304) return response;
@@ -133,7 +156,16 @@ function toQueryString(query: Query | undefined): string {
       for (const item of value as unknown[]) params.append(key, String(item));
       continue;
     }
-    params.set(key, typeof value === 'object' ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+    params.set(
+      key,
+      typeof value === 'object'
+        ? JSON.stringify(value)
+        : typeof value === 'boolean'
+          ? value
+            ? '1'
+            : '0'
+          : String(value),
+    );
   }
   const text = params.toString();
   return text ? `?${text}` : '';

@@ -55,7 +55,12 @@ export class InventoryService {
     return this.#record(volume, usersByVolume(containers).get(name) ?? [], marks, sizes);
   }
 
-  #record(volume: EngineVolume, users: VolumeUser[], marks: ReadonlySet<string>, sizes: SizeMap | undefined): VolumeRecord {
+  #record(
+    volume: EngineVolume,
+    users: VolumeUser[],
+    marks: ReadonlySet<string>,
+    sizes: SizeMap | undefined,
+  ): VolumeRecord {
     const record: VolumeRecord = {
       name: volume.name,
       driver: volume.driver,

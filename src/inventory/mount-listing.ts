@@ -35,8 +35,13 @@ export async function listMounts(engine: Engine): Promise<MountRow[]> {
     .sort((a, b) => compareText(a.container, b.container) || compareText(a.destination, b.destination));
 }
 
-function mountsOf(container: EngineContainerDetails, byName: Map<string, EngineContainerDetails>): MountRow[] {
-  const donors = container.volumesFrom.map((entry) => byName.get(entry.split(':')[0]!)).filter((c) => c !== undefined);
+function mountsOf(
+  container: EngineContainerDetails,
+  byName: Map<string, EngineContainerDetails>,
+): MountRow[] {
+  const donors = container.volumesFrom
+    .map((entry) => byName.get(entry.split(':')[0]!))
+    .filter((c) => c !== undefined);
   const rows: MountRow[] = container.mounts.map((mount) => ({
     container: container.name,
     containerId: container.id,
@@ -97,7 +102,12 @@ export function sharedVolumes(rows: readonly MountRow[]): SharedVolume[] {
     .filter(([, users]) => new Set(users.map((u) => u.containerId)).size >= 2)
     .map(([volume, users]) => ({
       volume,
-      containers: users.map((u) => ({ name: u.container, readOnly: u.readOnly, running: u.running, destination: u.destination })),
+      containers: users.map((u) => ({
+        name: u.container,
+        readOnly: u.readOnly,
+        running: u.running,
+        destination: u.destination,
+      })),
       writers: users.filter((u) => !u.readOnly).map((u) => u.container),
     }))
     .sort((a, b) => compareText(a.volume, b.volume));

@@ -22,11 +22,17 @@ export interface VolumeDetails extends VolumeRecord {
 }
 
 /** @throws StowageError 'not-found' for an unknown volume. */
-export async function inspectVolume(engine: Engine, inventory: InventoryService, name: string): Promise<VolumeDetails> {
+export async function inspectVolume(
+  engine: Engine,
+  inventory: InventoryService,
+  name: string,
+): Promise<VolumeDetails> {
   const [record, volume] = await Promise.all([inventory.get(name), engine.volumes.inspect(name)]);
   const details: VolumeDetails = { ...record, driverStatus: volume.status, createdBy: undefined };
   if (record.anonymous) {
-    const containers = await mapLimited(record.users, 4, (user) => engine.containers.inspect(user.containerId));
+    const containers = await mapLimited(record.users, 4, (user) =>
+      engine.containers.inspect(user.containerId),
+    );
     details.createdBy = findCreator(name, containers) ?? 'unknown';
   }
   return details;
@@ -36,7 +42,10 @@ export async function inspectVolume(engine: Engine, inventory: InventoryService,
  * The creator mounts the volume at a path it declares as a volume (`-v /path` or the image's VOLUME);
  * containers that got it through `--volumes-from` came later, so the earliest declaring one wins.
  */
-export function findCreator(volume: string, containers: readonly EngineContainerDetails[]): Provenance | undefined {
+export function findCreator(
+  volume: string,
+  containers: readonly EngineContainerDetails[],
+): Provenance | undefined {
   const candidates = containers
     .flatMap((container) =>
       container.mounts

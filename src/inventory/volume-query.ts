@@ -37,17 +37,22 @@ export function parseVolumeQuery(input: VolumeQueryInput): VolumeQuery {
   if (!SORT_KEYS.includes(sort)) {
     throw invalid(`invalid sort key "${input.sort}"`, `sort by one of: ${SORT_KEYS.join(', ')}`);
   }
-  const largerThanBytes = input.largerThan === undefined ? undefined : parseSize(input.largerThan, '--larger-than size');
+  const largerThanBytes =
+    input.largerThan === undefined ? undefined : parseSize(input.largerThan, '--larger-than size');
   const sizes = input.sizes ?? true;
   if (!sizes && (largerThanBytes !== undefined || sort === 'size')) {
-    throw invalid('--no-size cannot be combined with --larger-than or --sort size', 'drop --no-size to measure sizes');
+    throw invalid(
+      '--no-size cannot be combined with --larger-than or --sort size',
+      'drop --no-size to measure sizes',
+    );
   }
   return {
     dockerFilters: parseDockerFilters(input.filter ?? []),
     unused: input.unused ?? false,
     anonymous: input.anonymous ?? false,
     largerThanBytes,
-    olderThanMs: input.olderThan === undefined ? undefined : parseDuration(input.olderThan, '--older-than duration'),
+    olderThanMs:
+      input.olderThan === undefined ? undefined : parseDuration(input.olderThan, '--older-than duration'),
     sort,
     sizes,
   };
@@ -81,7 +86,8 @@ export function applyQuery(records: VolumeRecord[], query: VolumeQuery, now = Da
   const kept = records.filter((record) => {
     if (query.unused && record.status === 'in-use') return false;
     if (query.anonymous && !record.anonymous) return false;
-    if (query.largerThanBytes !== undefined && !((record.sizeBytes ?? -1) > query.largerThanBytes)) return false;
+    if (query.largerThanBytes !== undefined && !((record.sizeBytes ?? -1) > query.largerThanBytes))
+      return false;
     if (query.olderThanMs !== undefined) {
       const created = record.createdAt ? Date.parse(record.createdAt) : NaN;
       if (!(now - created > query.olderThanMs)) return false;

@@ -18,6 +18,11 @@ export async function createVolume(engine: Engine, input: CreateVolumeInput): Pr
   if (input.nfs) options = mergeOptions(nfsOptions(input.nfs), options);
   if (input.cifs) options = mergeOptions(cifsOptions(input.cifs), options);
   if (driver === 'local') validateLocalVolume(input.name, options);
-  const request = { driver, options, labels: input.labels ?? {}, ...(input.name ? { name: input.name } : {}) };
+  const request = {
+    driver,
+    options,
+    labels: input.labels ?? {},
+    ...(input.name ? { name: input.name } : {}),
+  };
   return engine.volumes.create(request);
 }

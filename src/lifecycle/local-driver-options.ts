@@ -11,7 +11,8 @@ const LOCAL_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 /** `--nfs 10.0.0.5:/exports/data` → `type=nfs`, `o=addr=10.0.0.5`, `device=:/exports/data`. */
 export function nfsOptions(spec: string): Labels {
   const match = /^([^:/\s]+|\[[0-9a-f:]+\]):(\/.*)$/i.exec(spec.trim());
-  if (!match) throw invalid(`invalid --nfs "${spec}": expected ADDRESS:/PATH`, 'e.g. --nfs 10.0.0.5:/exports/data');
+  if (!match)
+    throw invalid(`invalid --nfs "${spec}": expected ADDRESS:/PATH`, 'e.g. --nfs 10.0.0.5:/exports/data');
   const address = match[1]!.replace(/^\[|\]$/g, '');
   return { type: 'nfs', o: `addr=${address},rw`, device: `:${match[2]}` };
 }
@@ -19,7 +20,8 @@ export function nfsOptions(spec: string): Labels {
 /** `--cifs //server/share` → `type=cifs`, `o=addr=server`, `device=//server/share`. */
 export function cifsOptions(spec: string): Labels {
   const match = /^\/\/([^/\s]+)\/(.+)$/.exec(spec.trim());
-  if (!match) throw invalid(`invalid --cifs "${spec}": expected //SERVER/SHARE`, 'e.g. --cifs //fileserver/backups');
+  if (!match)
+    throw invalid(`invalid --cifs "${spec}": expected //SERVER/SHARE`, 'e.g. --cifs //fileserver/backups');
   return { type: 'cifs', o: `addr=${match[1]}`, device: spec.trim() };
 }
 
@@ -29,9 +31,11 @@ export function mergeOptions(base: Labels, extra: Labels): Labels {
   for (const [key, value] of Object.entries(extra)) {
     if (key === 'o' && merged.o) merged.o = `${merged.o},${value}`;
     else if (merged[key] !== undefined && merged[key] !== value) {
-      throw invalid(`option "${key}" is set twice ("${merged[key]}" and "${value}")`, 'give each driver option once');
-    }
-    else merged[key] = value;
+      throw invalid(
+        `option "${key}" is set twice ("${merged[key]}" and "${value}")`,
+        'give each driver option once',
+      );
+    } else merged[key] = value;
   }
   return merged;
 }
@@ -49,10 +53,12 @@ export function parseOptionList(items: readonly string[], flag: string): Labels 
 
 /** `--label k=v` or `--label k` (empty value), as docker accepts them. */
 export function parseLabelList(items: readonly string[]): Labels {
-  return Object.fromEntries(items.map((item) => {
-    const at = item.indexOf('=');
-    return at < 0 ? [item, ''] : [item.slice(0, at), item.slice(at + 1)];
-  }));
+  return Object.fromEntries(
+    items.map((item) => {
+      const at = item.indexOf('=');
+      return at < 0 ? [item, ''] : [item.slice(0, at), item.slice(at + 1)];
+    }),
+  );
 }
 
 /**
@@ -62,7 +68,9 @@ export function parseLabelList(items: readonly string[]): Labels {
 export function validateLocalVolume(name: string | undefined, options: Labels): void {
   const subject = `create ${name ?? ''}`.trim();
   if (name !== undefined && name.length === 1) {
-    throw invalid(`${subject}: volume name is too short, names should be at least two alphanumeric characters`);
+    throw invalid(
+      `${subject}: volume name is too short, names should be at least two alphanumeric characters`,
+    );
   }
   if (name !== undefined && !LOCAL_NAME.test(name)) {
     throw invalid(
@@ -71,9 +79,14 @@ export function validateLocalVolume(name: string | undefined, options: Labels): 
   }
   // The engine's order: every key first (an unknown key wins over size), then size, then required companions.
   for (const key of Object.keys(options)) {
-    if (key !== 'size' && !LOCAL_OPTION_KEYS.has(key)) throw invalid(`${subject}: invalid option: "${key}"`, 'the local driver takes type, device and o');
+    if (key !== 'size' && !LOCAL_OPTION_KEYS.has(key))
+      throw invalid(`${subject}: invalid option: "${key}"`, 'the local driver takes type, device and o');
   }
-  if (options.size !== undefined) throw invalid(`${subject}: quota size requested but no quota support`, 'the local driver supports size only on xfs with project quotas; the stowage plugin driver has quotas');
+  if (options.size !== undefined)
+    throw invalid(
+      `${subject}: quota size requested but no quota support`,
+      'the local driver supports size only on xfs with project quotas; the stowage plugin driver has quotas',
+    );
   if ((options.type !== undefined || options.o !== undefined) && options.device === undefined) {
     throw invalid(`${subject}: missing required option: "device"`);
   }

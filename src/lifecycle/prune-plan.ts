@@ -39,7 +39,13 @@ export function planPrune(volumes: readonly VolumeRecord[], criteria: PruneCrite
       continue;
     }
     const sizeBytes = volume.sizeBytes ?? null;
-    plan.remove.push({ name: volume.name, driver: volume.driver, anonymous: volume.anonymous, sizeBytes, createdAt: volume.createdAt });
+    plan.remove.push({
+      name: volume.name,
+      driver: volume.driver,
+      anonymous: volume.anonymous,
+      sizeBytes,
+      createdAt: volume.createdAt,
+    });
     if (sizeBytes === null) plan.unknownSizes++;
     else plan.reclaimableBytes += sizeBytes;
   }

@@ -12,7 +12,11 @@ export interface PruneResult {
   reclaimedBytes: number;
 }
 
-export async function computePrunePlan(inventory: InventoryService, query: VolumeQuery, criteria: PruneCriteria): Promise<PrunePlan> {
+export async function computePrunePlan(
+  inventory: InventoryService,
+  query: VolumeQuery,
+  criteria: PruneCriteria,
+): Promise<PrunePlan> {
   return planPrune(await inventory.list(query), criteria);
 }
 

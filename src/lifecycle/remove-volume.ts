@@ -10,7 +10,12 @@ export interface RemoveOptions {
 }
 
 /** @throws StowageError 'in-use' naming the containers, 'conflict' for a protected volume, 'not-found'. */
-export async function removeVolume(engine: Engine, inventory: InventoryService, name: string, options: RemoveOptions = {}): Promise<void> {
+export async function removeVolume(
+  engine: Engine,
+  inventory: InventoryService,
+  name: string,
+  options: RemoveOptions = {},
+): Promise<void> {
   const record = await inventory.get(name, { sizes: false });
   if (record.users.length > 0) throw inUseError(name, record.users);
   if (record.protected && !options.force) {

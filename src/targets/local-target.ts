@@ -90,7 +90,8 @@ export class LocalTarget implements Target {
   /** @throws StowageError 'invalid' for a key that would leave the folder. */
   #path(key: string): string {
     const path = resolve(this.root, key);
-    if (path !== this.root && !path.startsWith(this.root + sep)) throw invalid(`object key "${key}" leaves the target folder`);
+    if (path !== this.root && !path.startsWith(this.root + sep))
+      throw invalid(`object key "${key}" leaves the target folder`);
     return path;
   }
 

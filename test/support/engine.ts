@@ -65,17 +65,22 @@ export class TestSession {
 
   /** Runs the CLI from the sources, as a user would run the bin. */
   stowage(args: string[], env: NodeJS.ProcessEnv = {}): Result {
-    const result = spawnSync(process.execPath, [join(root, 'src/cli/bin.ts'), '--data-dir', this.dataDir, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, ...env },
-    });
+    const result = spawnSync(
+      process.execPath,
+      [join(root, 'src/cli/bin.ts'), '--data-dir', this.dataDir, ...args],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      },
+    );
     return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** Runs the CLI and parses its JSON output; fails on a non-zero exit. */
   json<T>(args: string[]): T {
     const result = this.stowage([...args, '--json']);
-    if (result.status !== 0) throw new Error(`stowage ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    if (result.status !== 0)
+      throw new Error(`stowage ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
     return JSON.parse(result.stdout) as T;
   }
 
@@ -85,13 +90,25 @@ export class TestSession {
 
   /** `docker run -d` (or `create` with detach false) of the test image, labelled for clean-up. */
   container(name: string, flags: string[], command: string[] = ['sleep', '3600'], start = true): string {
-    return dockerOk(start ? 'run' : 'create', ...(start ? ['-d'] : []), '--name', name, '--label', this.label, ...flags, IMAGE, ...command);
+    return dockerOk(
+      start ? 'run' : 'create',
+      ...(start ? ['-d'] : []),
+      '--name',
+      name,
+      '--label',
+      this.label,
+      ...flags,
+      IMAGE,
+      ...command,
+    );
   }
 
   cleanup(): void {
     const containers = dockerOk('ps', '-aq', '--filter', `label=${this.label}`).split('\n').filter(Boolean);
     if (containers.length) dockerOk('rm', '-f', '-v', ...containers);
-    const volumes = dockerOk('volume', 'ls', '-q', '--filter', `label=${this.label}`).split('\n').filter(Boolean);
+    const volumes = dockerOk('volume', 'ls', '-q', '--filter', `label=${this.label}`)
+      .split('\n')
+      .filter(Boolean);
     if (volumes.length) dockerOk('volume', 'rm', '-f', ...volumes);
     rmSync(this.dataDir, { recursive: true, force: true });
   }

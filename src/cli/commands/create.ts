@@ -11,7 +11,11 @@ export interface CreateOptions {
   json?: boolean;
 }
 
-export async function create(session: CliSession, name: string | undefined, options: CreateOptions): Promise<void> {
+export async function create(
+  session: CliSession,
+  name: string | undefined,
+  options: CreateOptions,
+): Promise<void> {
   const volume = await createVolume(session.engine(), {
     ...(name ? { name } : {}),
     driver: options.driver,

@@ -4,7 +4,13 @@ import type { CliSession } from '../session.ts';
 export async function info(session: CliSession, options: { json?: boolean }): Promise<void> {
   const engine = session.engine();
   const details = await engine.info();
-  const report = { stowageVersion: VERSION, endpoint: engine.endpoint, local: engine.local, dataDir: session.dataDir, engine: details };
+  const report = {
+    stowageVersion: VERSION,
+    endpoint: engine.endpoint,
+    local: engine.local,
+    dataDir: session.dataDir,
+    engine: details,
+  };
   if (options.json) return session.out.json(report);
   session.out.write(
     [

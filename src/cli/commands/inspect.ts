@@ -3,7 +3,11 @@ import { inspectVolume, type VolumeDetails } from '../../inventory/volume-detail
 import type { CliSession } from '../session.ts';
 import { toJson } from './ls.ts';
 
-export async function inspect(session: CliSession, names: string[], options: { json?: boolean }): Promise<void> {
+export async function inspect(
+  session: CliSession,
+  names: string[],
+  options: { json?: boolean },
+): Promise<void> {
   const engine = session.engine();
   const inventory = session.inventory();
   // All names are looked up before anything prints, so one unknown name fails the command cleanly.
@@ -13,7 +17,11 @@ export async function inspect(session: CliSession, names: string[], options: { j
 }
 
 function detailsJson(details: VolumeDetails) {
-  return { ...toJson(details), driverStatus: details.driverStatus ?? null, createdBy: details.createdBy ?? null };
+  return {
+    ...toJson(details),
+    driverStatus: details.driverStatus ?? null,
+    createdBy: details.createdBy ?? null,
+  };
 }
 
 function describe(d: VolumeDetails): string {
@@ -27,16 +35,24 @@ function describe(d: VolumeDetails): string {
     `Size:        ${d.sizeBytes === null || d.sizeBytes === undefined ? 'n/a' : formatBytes(d.sizeBytes)}`,
   ];
   if (d.composeProject) lines.push(`Project:     ${d.composeProject}`);
-  const listing = (map: Record<string, string>) => Object.entries(map).map(([k, v]) => `${k}=${v}`).join(', ');
+  const listing = (map: Record<string, string>) =>
+    Object.entries(map)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
   if (Object.keys(d.options).length) lines.push(`Options:     ${listing(d.options)}`);
   if (Object.keys(d.labels).length) lines.push(`Labels:      ${listing(d.labels)}`);
   if (d.createdBy === 'unknown') lines.push('Created by:  unknown (the container that created it is gone)');
-  else if (d.createdBy) lines.push(`Created by:  ${d.createdBy.containerName} (image ${d.createdBy.image}) at ${d.createdBy.path}`);
+  else if (d.createdBy)
+    lines.push(
+      `Created by:  ${d.createdBy.containerName} (image ${d.createdBy.image}) at ${d.createdBy.path}`,
+    );
   if (d.users.length === 0) lines.push('Containers:  none');
   else {
     lines.push('Containers:');
     for (const u of d.users) {
-      lines.push(`  ${u.containerName}  ${u.image}  ${u.destination}  ${u.readOnly ? 'ro' : 'rw'}  ${u.running ? 'running' : 'stopped'}`);
+      lines.push(
+        `  ${u.containerName}  ${u.image}  ${u.destination}  ${u.readOnly ? 'ro' : 'rw'}  ${u.running ? 'running' : 'stopped'}`,
+      );
     }
   }
   return lines.join('\n') + '\n';

@@ -29,7 +29,9 @@ export async function ls(session: CliSession, options: LsOptions): Promise<void>
       r.name,
       r.driver,
       r.scope,
-      ...(query.sizes ? [r.sizeBytes === null || r.sizeBytes === undefined ? 'n/a' : formatBytes(r.sizeBytes)] : []),
+      ...(query.sizes
+        ? [r.sizeBytes === null || r.sizeBytes === undefined ? 'n/a' : formatBytes(r.sizeBytes)]
+        : []),
       containersCell(r),
       r.status + (r.protected ? ' (protected)' : ''),
       r.anonymous ? 'anonymous' : 'named',

@@ -9,7 +9,9 @@ export interface MountsOptions {
 }
 
 export async function mounts(session: CliSession, options: MountsOptions): Promise<void> {
-  const rows = (await listMounts(session.engine())).filter((row) => !options.type || row.type === options.type);
+  const rows = (await listMounts(session.engine())).filter(
+    (row) => !options.type || row.type === options.type,
+  );
   const { out } = session;
   if (options.shared) {
     const shared = sharedVolumes(rows);
@@ -39,7 +41,11 @@ export async function mounts(session: CliSession, options: MountsOptions): Promi
   );
 }
 
-function details(tmpfsSize: number | undefined, tmpfsOptions: string | undefined, via: string | undefined): string {
+function details(
+  tmpfsSize: number | undefined,
+  tmpfsOptions: string | undefined,
+  via: string | undefined,
+): string {
   const parts: string[] = [];
   if (tmpfsOptions) parts.push(tmpfsOptions);
   else if (tmpfsSize !== undefined) parts.push(`size=${formatBytes(tmpfsSize)}`);

@@ -17,15 +17,24 @@ export interface TransferOptions extends MoveOptions {
   name?: string;
 }
 
-type Mover = (signal: AbortSignal, onProgress: (p: Parameters<ReturnType<typeof progressDisplay>['update']>[0]) => void) => Promise<MoveResult>;
+type Mover = (
+  signal: AbortSignal,
+  onProgress: (p: Parameters<ReturnType<typeof progressDisplay>['update']>[0]) => void,
+) => Promise<MoveResult>;
 
 async function run(session: CliSession, verb: string, options: MoveOptions, move: Mover): Promise<void> {
   const progress = progressDisplay();
-  const result = await withInterrupt(session.out.note, (signal) => move(signal, (p) => progress.update(p))).finally(() => progress.stop());
+  const result = await withInterrupt(session.out.note, (signal) =>
+    move(signal, (p) => progress.update(p)),
+  ).finally(() => progress.stop());
   if (options.json) return session.out.json({ ...result, verified: true });
-  session.out.write(`${verb} ${result.source} → ${result.destination}: ${result.files} files, ${formatBytes(result.bytes)}, every file verified`);
+  session.out.write(
+    `${verb} ${result.source} → ${result.destination}: ${result.files} files, ${formatBytes(result.bytes)}, every file verified`,
+  );
   if (result.droppedOptions.length) {
-    session.out.note(`driver options of ${result.source} (${result.droppedOptions.join(', ')}) were not copied: they point at host paths or shares; pass --opt to set them`);
+    session.out.note(
+      `driver options of ${result.source} (${result.droppedOptions.join(', ')}) were not copied: they point at host paths or shares; pass --opt to set them`,
+    );
   }
 }
 
@@ -34,14 +43,28 @@ const moveOptions = (options: MoveOptions) => ({
   ...(options.opt?.length ? { options: parseOptionList(options.opt, '--opt') } : {}),
 });
 
-export async function clone(session: CliSession, source: string, destination: string, options: MoveOptions): Promise<void> {
+export async function clone(
+  session: CliSession,
+  source: string,
+  destination: string,
+  options: MoveOptions,
+): Promise<void> {
   const context = await session.backupContext();
-  await run(session, 'Cloned', options, (signal, onProgress) => cloneVolume(context, source, destination, { ...moveOptions(options), signal, onProgress }));
+  await run(session, 'Cloned', options, (signal, onProgress) =>
+    cloneVolume(context, source, destination, { ...moveOptions(options), signal, onProgress }),
+  );
 }
 
-export async function rename(session: CliSession, source: string, destination: string, options: MoveOptions): Promise<void> {
+export async function rename(
+  session: CliSession,
+  source: string,
+  destination: string,
+  options: MoveOptions,
+): Promise<void> {
   const context = await session.backupContext();
-  await run(session, 'Renamed', options, (signal, onProgress) => renameVolume(context, source, destination, { ...moveOptions(options), signal, onProgress }));
+  await run(session, 'Renamed', options, (signal, onProgress) =>
+    renameVolume(context, source, destination, { ...moveOptions(options), signal, onProgress }),
+  );
 }
 
 export async function transfer(session: CliSession, volume: string, options: TransferOptions): Promise<void> {
@@ -50,7 +73,11 @@ export async function transfer(session: CliSession, volume: string, options: Tra
   try {
     await destination.info(); // fails early, with the usual message, when the other engine is unreachable
     await run(session, `Transferred to ${destination.endpoint}:`, options, (signal, onProgress) =>
-      transferVolume(context, destination, volume, options.name ?? volume, { ...moveOptions(options), signal, onProgress }),
+      transferVolume(context, destination, volume, options.name ?? volume, {
+        ...moveOptions(options),
+        signal,
+        onProgress,
+      }),
     );
   } finally {
     destination.close();

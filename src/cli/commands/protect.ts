@@ -12,7 +12,10 @@ export async function protect(session: CliSession, names: string[], options: Pro
   if (options.list || names.length === 0) {
     const list = await marks.list();
     if (options.json) return session.out.json(list);
-    return session.out.table(['VOLUME', 'REASON', 'MARKED'], list.map((m) => [m.volume, m.reason ?? '', m.markedAt]));
+    return session.out.table(
+      ['VOLUME', 'REASON', 'MARKED'],
+      list.map((m) => [m.volume, m.reason ?? '', m.markedAt]),
+    );
   }
   for (const name of names) {
     await marks.protect(name, options.reason);
@@ -23,7 +26,10 @@ export async function protect(session: CliSession, names: string[], options: Pro
 export async function unprotect(session: CliSession, names: string[]): Promise<void> {
   for (const name of names) {
     if (!(await session.protectionMarks().unprotect(name))) {
-      throw notFound(`unprotect ${name}: no protection mark`, 'a volume labelled stowage.protect=true stays protected until it is recreated without the label');
+      throw notFound(
+        `unprotect ${name}: no protection mark`,
+        'a volume labelled stowage.protect=true stays protected until it is recreated without the label',
+      );
     }
     session.out.write(name);
   }

@@ -25,9 +25,15 @@ export async function prune(session: CliSession, options: PruneOptions): Promise
       out.write('Would remove:');
       out.table(
         ['VOLUME', 'KIND', 'SIZE'],
-        plan.remove.map((c) => [c.name, c.anonymous ? 'anonymous' : 'named', c.sizeBytes === null ? 'n/a' : formatBytes(c.sizeBytes)]),
+        plan.remove.map((c) => [
+          c.name,
+          c.anonymous ? 'anonymous' : 'named',
+          c.sizeBytes === null ? 'n/a' : formatBytes(c.sizeBytes),
+        ]),
       );
-      out.write(`Total reclaimable space: ${formatBytes(plan.reclaimableBytes)}${plan.unknownSizes ? ` (+${plan.unknownSizes} of unknown size)` : ''}`);
+      out.write(
+        `Total reclaimable space: ${formatBytes(plan.reclaimableBytes)}${plan.unknownSizes ? ` (+${plan.unknownSizes} of unknown size)` : ''}`,
+      );
     }
     const kept = plan.skipped.filter((s) => s.reason === 'protected' || s.reason === 'named (use --all)');
     if (kept.length) out.note(`Kept: ${kept.map((s) => `${s.name} (${s.reason})`).join(', ')}`);

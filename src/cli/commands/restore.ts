@@ -29,14 +29,27 @@ export async function restore(session: CliSession, archive: string, options: Res
   const { out } = session;
   if (options.json) {
     return out.json({
-      volume: result.volume, created: result.created, replaced: result.replaced, safetyBackup: result.safetyBackup ?? null,
-      entries: result.plan.selected.entries, files: result.plan.selected.files, bytes: result.plan.selected.bytes,
-      checkedAgainstManifest: result.plan.manifestChecked, checkedAgainstFileList: result.plan.fileListChecked, notes: result.notes,
+      volume: result.volume,
+      created: result.created,
+      replaced: result.replaced,
+      safetyBackup: result.safetyBackup ?? null,
+      entries: result.plan.selected.entries,
+      files: result.plan.selected.files,
+      bytes: result.plan.selected.bytes,
+      checkedAgainstManifest: result.plan.manifestChecked,
+      checkedAgainstFileList: result.plan.fileListChecked,
+      notes: result.notes,
     });
   }
   const how = result.created ? 'into new volume' : result.replaced ? 'replacing the contents of' : 'into';
-  out.write(`Restored ${result.plan.selected.files} files (${formatBytes(result.plan.selected.bytes)}) from ${source.label} ${how} ${result.volume}`);
-  if (result.safetyBackup) out.note(`The previous contents were saved as backup ${result.safetyBackup} (stowage backups ${result.volume}).`);
-  if (!result.plan.manifestChecked) out.note('The archive had no manifest: its structure and safety were checked, not its checksums.');
+  out.write(
+    `Restored ${result.plan.selected.files} files (${formatBytes(result.plan.selected.bytes)}) from ${source.label} ${how} ${result.volume}`,
+  );
+  if (result.safetyBackup)
+    out.note(
+      `The previous contents were saved as backup ${result.safetyBackup} (stowage backups ${result.volume}).`,
+    );
+  if (!result.plan.manifestChecked)
+    out.note('The archive had no manifest: its structure and safety were checked, not its checksums.');
   for (const note of result.notes) out.note(note);
 }

@@ -16,6 +16,9 @@ export async function rm(session: CliSession, names: string[], options: { force?
     }
   }
   if (failures.length > 0) {
-    throw new StowageError(failures[0]!.kind, `${failures.length} of ${names.length} volumes were not removed`);
+    throw new StowageError(
+      failures[0]!.kind,
+      `${failures.length} of ${names.length} volumes were not removed`,
+    );
   }
 }

@@ -17,15 +17,27 @@ export async function verify(session: CliSession, archive: string, options: Veri
   const { report, restoreTest } = result;
   if (options.json) {
     session.out.json({
-      archive: source.label, ok: result.ok, compression: report.compression ?? null, sha256: report.sha256 ?? null,
-      entries: report.contents.entries, files: report.contents.files, bytes: report.contents.bytes,
-      manifestChecked: report.manifestChecked, fileListChecked: report.fileListChecked,
-      problems: report.problems.map((p) => p.message), problemsOmitted: report.problemsOmitted,
+      archive: source.label,
+      ok: result.ok,
+      compression: report.compression ?? null,
+      sha256: report.sha256 ?? null,
+      entries: report.contents.entries,
+      files: report.contents.files,
+      bytes: report.contents.bytes,
+      manifestChecked: report.manifestChecked,
+      fileListChecked: report.fileListChecked,
+      problems: report.problems.map((p) => p.message),
+      problemsOmitted: report.problemsOmitted,
       restoreTest: restoreTest ? { ok: restoreTest.ok, problems: restoreTest.problems } : null,
     });
   } else {
-    const checked = [report.manifestChecked && 'manifest', report.fileListChecked && 'file list'].filter(Boolean).join(' and ') || 'structure only (no manifest)';
-    session.out.write(`${source.label}: ${report.ok ? 'OK' : 'DAMAGED'} — ${report.contents.files} files, ${report.contents.entries} entries; checked against ${checked}`);
+    const checked =
+      [report.manifestChecked && 'manifest', report.fileListChecked && 'file list']
+        .filter(Boolean)
+        .join(' and ') || 'structure only (no manifest)';
+    session.out.write(
+      `${source.label}: ${report.ok ? 'OK' : 'DAMAGED'} — ${report.contents.files} files, ${report.contents.entries} entries; checked against ${checked}`,
+    );
     for (const problem of report.problems) session.out.write(`  ${problem.message}`);
     if (report.problemsOmitted) session.out.write(`  … and ${report.problemsOmitted} more`);
     if (restoreTest) {
@@ -33,5 +45,8 @@ export async function verify(session: CliSession, archive: string, options: Veri
       for (const problem of restoreTest.problems) session.out.write(`  ${problem}`);
     }
   }
-  if (!result.ok) throw new StowageError('failed', `verify ${source.label}: the archive is not good`, { hint: 'do not rely on it; take a new backup' });
+  if (!result.ok)
+    throw new StowageError('failed', `verify ${source.label}: the archive is not good`, {
+      hint: 'do not rely on it; take a new backup',
+    });
 }
