@@ -9,6 +9,8 @@ import { VERSION } from '../core/version.ts';
 import type { BackupOptions } from './commands/backup.ts';
 import type { BackupsOptions } from './commands/backups.ts';
 import type { CreateOptions } from './commands/create.ts';
+import type { DaemonCommandOptions } from './commands/daemon.ts';
+import type { ForgetOptions } from './commands/forget.ts';
 import type { LsOptions } from './commands/ls.ts';
 import type { MountSpecOptions } from './commands/mount-spec.ts';
 import type { MountsOptions } from './commands/mounts.ts';
@@ -198,6 +200,22 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     );
 
   program
+    .command('forget')
+    .description(
+      'remove old backups by a retention policy (never the newest good one); --dry-run shows what and why',
+    )
+    .argument('[volume]', 'only this volume')
+    .requiredOption(
+      '--keep <policy>',
+      'keep=last:N,hourly:N,daily:N,weekly:N,monthly:N,yearly:N (each rule optional, at least one)',
+    )
+    .option('--dry-run', 'print what would be removed and what is kept, and why; remove nothing')
+    .option('--json', 'print JSON')
+    .action(async (volume: string | undefined, options: ForgetOptions, command: Command) =>
+      (await import('./commands/forget.ts')).forget(await sessionFor(command), volume, options),
+    );
+
+  program
     .command('ls-archive')
     .description("list an archive's entries")
     .argument('<archive>', 'archive file, or backup ID')
@@ -259,11 +277,43 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     });
 
   program
+    .command('daemon')
+    .description('run the daemon: the HTTP API (token-protected) and metrics, on loopback by default')
+    .option('--listen <host:port>', 'address to listen on', '127.0.0.1:7780')
+    .action(async (options: DaemonCommandOptions, command: Command) =>
+      (await import('./commands/daemon.ts')).daemon(await sessionFor(command), options),
+    );
+
+  program
+    .command('token')
+    .description("print the daemon's API token (--rotate: replace it)")
+    .option('--rotate', 'generate a new token')
+    .action(async (options: { rotate?: boolean }, command: Command) =>
+      (await import('./commands/token.ts')).token(await sessionFor(command), options),
+    );
+
+  program
     .command('info')
     .description('which engine Stowage talks to, its version, and the data folder')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) =>
       (await import('./commands/info.ts')).info(await sessionFor(command), options),
+    );
+
+  program
+    .command('doctor')
+    .description(
+      'audit the engine: orphans, missing or stale backups, sensitive bind mounts, shared writers, full disks (exit 10 warnings, 11 critical)',
+    )
+    .option('--stale-after <duration>', 'a newest backup older than this is stale', '7d')
+    .option('--disk-warn <percent>', "warn when the engine's disk is this full", '85')
+    .option('--disk-critical <percent>', "critical when the engine's disk is this full", '95')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        options: { json?: boolean; staleAfter?: string; diskWarn?: string; diskCritical?: string },
+        command: Command,
+      ) => (await import('./commands/doctor.ts')).doctor(await sessionFor(command), options),
     );
 
   return program;

@@ -5,6 +5,7 @@
 import { CommanderError } from 'commander';
 import { isStowageError } from '../core/errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { ExitStatus } from './exit-status.ts';
 
 export async function runCli(
   main: () => Promise<void>,
@@ -18,6 +19,8 @@ export async function runCli(
       // Commander already printed its message (or the help/version text).
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // A finished command whose result is a status (doctor's findings): already printed, nothing to add.
+    if (error instanceof ExitStatus) return error.code;
     if (isStowageError(error)) {
       stderr.write(`stowage: ${error.message}\n`);
       if (error.hint) stderr.write(`  hint: ${error.hint}\n`);

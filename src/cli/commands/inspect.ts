@@ -1,7 +1,7 @@
 import { formatBytes } from '../../core/units.ts';
 import { inspectVolume, type VolumeDetails } from '../../inventory/volume-details.ts';
 import type { CliSession } from '../session.ts';
-import { toJson } from './ls.ts';
+import { volumeDetailsJson } from '../../inventory/volume-json.ts';
 
 export async function inspect(
   session: CliSession,
@@ -12,16 +12,8 @@ export async function inspect(
   const inventory = session.inventory();
   // All names are looked up before anything prints, so one unknown name fails the command cleanly.
   const details = await Promise.all(names.map((name) => inspectVolume(engine, inventory, name)));
-  if (options.json) return session.out.json(details.map(detailsJson));
+  if (options.json) return session.out.json(details.map(volumeDetailsJson));
   session.out.write(details.map(describe).join('\n'));
-}
-
-function detailsJson(details: VolumeDetails) {
-  return {
-    ...toJson(details),
-    driverStatus: details.driverStatus ?? null,
-    createdBy: details.createdBy ?? null,
-  };
 }
 
 function describe(d: VolumeDetails): string {

@@ -1,5 +1,6 @@
 import { formatAge, formatBytes } from '../../core/units.ts';
 import { parseVolumeQuery } from '../../inventory/volume-query.ts';
+import { volumeJson } from '../../inventory/volume-json.ts';
 import type { VolumeRecord } from '../../inventory/volume-record.ts';
 import type { CliSession } from '../session.ts';
 
@@ -19,7 +20,7 @@ export async function ls(session: CliSession, options: LsOptions): Promise<void>
   const query = parseVolumeQuery({ ...options, sizes: options.size && !options.quiet });
   const records = await session.inventory().list(query);
   const { out } = session;
-  if (options.json) return out.json(records.map(toJson));
+  if (options.json) return out.json(records.map(volumeJson));
   if (options.quiet) return out.write(records.map((r) => r.name).join('\n'));
   const now = Date.now();
   const sizeColumn = query.sizes ? ['SIZE'] : [];
@@ -45,30 +46,4 @@ function containersCell(record: VolumeRecord): string {
   if (record.users.length === 0) return '0';
   const running = record.users.filter((u) => u.running).length;
   return `${record.users.length} (${running} running)`;
-}
-
-/** The documented JSON shape of a volume (docs/CLI.md); sizes are bytes or null. */
-export function toJson(record: VolumeRecord) {
-  return {
-    name: record.name,
-    driver: record.driver,
-    scope: record.scope,
-    mountpoint: record.mountpoint,
-    createdAt: record.createdAt ?? null,
-    labels: record.labels,
-    options: record.options,
-    anonymous: record.anonymous,
-    composeProject: record.composeProject ?? null,
-    status: record.status,
-    protected: record.protected,
-    sizeBytes: record.sizeBytes ?? null,
-    containers: record.users.map((u) => ({
-      id: u.containerId,
-      name: u.containerName,
-      image: u.image,
-      destination: u.destination,
-      readOnly: u.readOnly,
-      running: u.running,
-    })),
-  };
 }

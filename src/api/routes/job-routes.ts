@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { notFound } from '../../core/errors.ts';
+import type { Job } from '../../jobs/job-registry.ts';
+import type { ApiBackend } from '../api-backend.ts';
+import { errors, jobSchema } from './schemas.ts';
+
+interface IdParams {
+  id: string;
+}
+
+const params = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] } as const;
+
+export function jobRoutes(app: FastifyInstance, backend: ApiBackend): void {
+  const find = (id: string): Job => {
+    const job = backend.jobs.get(id);
+    if (!job) throw notFound(`job ${id} does not exist`, 'jobs are kept in memory: a daemon restart forgets them');
+    return job;
+  };
+
+  app.get('/api/jobs', { schema: { summary: 'Recent and running jobs, newest first' } }, async () => backend.jobs.list());
+
+  app.get<{ Params: IdParams }>('/api/jobs/:id', { schema: { summary: 'One job', params, response: { 200: jobSchema, ...errors } } }, async (request) => find(request.params.id));
+
+  // Server-sent events: `progress` while the job runs, then one `done`. Authenticated by the bearer token,
+  // or by `?ticket=` from POST /api/tickets for a browser's EventSource.
+  app.get<{ Params: IdParams; Querystring: { ticket?: string } }>(
+    '/api/jobs/:id/events',
+    { schema: { summary: 'Live progress of a job (text/event-stream)', params, querystring: { type: 'object', properties: { ticket: { type: 'string' } } } } },
+    async (request, reply) => {
+      const job = find(request.params.id);
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      const send = (type: string, data: Job) => out.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      if (job.state !== 'running') {
+        send('done', job);
+        out.end();
+        return;
+      }
+      send('progress', job);
+      const stop = backend.jobs.follow(job.id, (event) => {
+        send(event.type, event.job);
+        if (event.type === 'done') {
+          stop();
+          out.end();
+        }
+      });
+      request.raw.on('close', stop);
+    },
+  );
+}

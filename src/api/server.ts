@@ -1,0 +1,67 @@
+/**
+ * The HTTP API (fastify): routes validated by JSON schemas, documented as OpenAPI at /api/openapi.json,
+ * bearer-token protected except /healthz and the dashboard's static files. Errors map to statuses in
+ * http-errors.ts only.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { isStowageError } from '../core/errors.ts';
+import { VERSION } from '../core/version.ts';
+import type { ApiBackend } from './api-backend.ts';
+import { tokensMatch } from './api-token.ts';
+import { errorBody, statusFor } from './http-errors.ts';
+import { backupRoutes } from './routes/backup-routes.ts';
+import { jobRoutes } from './routes/job-routes.ts';
+import { systemRoutes } from './routes/system-routes.ts';
+import { volumeRoutes } from './routes/volume-routes.ts';
+import { TicketBook } from './tickets.ts';
+
+export interface ServerOptions {
+  /** The current token; called per request so that a rotated token applies at once. */
+  token: () => string;
+  logger?: boolean;
+}
+
+const needsToken = (url: string) => url.startsWith('/api/') || url === '/metrics' || url.startsWith('/metrics?');
+
+export async function buildServer(backend: ApiBackend, options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+  const tickets = new TicketBook();
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Stowage API', version: VERSION, description: 'Docker volumes: inventory, backups, restores, jobs.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!needsToken(request.url)) return;
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+    if (given && tokensMatch(options.token(), given)) return;
+    // An event stream a browser opened with a ticket instead of a header.
+    const ticket = (request.query as { ticket?: unknown }).ticket;
+    if (request.url.includes('/events') && typeof ticket === 'string' && tickets.redeem(ticket)) return;
+    await reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="stowage"')
+      .send(errorBody('unauthorized', given ? 'wrong API token' : 'missing API token', 'send `Authorization: Bearer TOKEN`; `stowage token` prints it'));
+  });
+
+  app.setErrorHandler(async (error: Error & { validation?: unknown; statusCode?: number }, _request, reply) => {
+    if (isStowageError(error)) return reply.code(statusFor(error.kind)).send(errorBody(error.kind, error.message, error.hint));
+    if (error.validation) return reply.code(400).send(errorBody('invalid', error.message));
+    const status = error.statusCode;
+    if (status && status < 500) return reply.code(status).send(errorBody('invalid', error.message));
+    app.log.error(error);
+    return reply.code(500).send(errorBody('internal', 'internal error', 'see the daemon log'));
+  });
+
+  systemRoutes(app, backend, tickets);
+  volumeRoutes(app, backend);
+  backupRoutes(app, backend);
+  jobRoutes(app, backend);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,147 @@
+/** The API's backend over Stowage's services: every route ends up here, then in inventory/ or backup/. */
+import { join } from 'node:path';
+import type { ApiBackend } from '../api/api-backend.ts';
+import { openArchiveSource } from '../backup/archive-source.ts';
+import type { BackupContext } from '../backup/backup-context.ts';
+import { backupVolume } from '../backup/backup-volume.ts';
+import { restoreArchive } from '../backup/restore-volume.ts';
+import { verifyBackup } from '../backup/verify-backup.ts';
+import { cloneVolume } from '../backup/volume-moves.ts';
+import type { StowageConfig } from '../config/config-types.ts';
+import { notFound } from '../core/errors.ts';
+import { listMounts, sharedVolumes } from '../inventory/mount-listing.ts';
+import type { InventoryService } from '../inventory/inventory-service.ts';
+import { inspectVolume } from '../inventory/volume-details.ts';
+import { volumeDetailsJson, volumeJson } from '../inventory/volume-json.ts';
+import { parseVolumeQuery } from '../inventory/volume-query.ts';
+import { JobRegistry } from '../jobs/job-registry.ts';
+import type { ProtectionMarks } from '../lifecycle/protection-marks.ts';
+import { LocalTarget } from '../targets/local-target.ts';
+import type { AuditLog } from './audit-log.ts';
+import { DaemonMetrics } from './daemon-metrics.ts';
+
+export interface DaemonServices {
+  context: BackupContext;
+  inventory: InventoryService;
+  marks: ProtectionMarks;
+  config: () => StowageConfig;
+  audit: AuditLog;
+}
+
+export class DaemonBackend implements ApiBackend {
+  readonly jobs = new JobRegistry();
+  readonly #services: DaemonServices;
+  readonly #metrics: DaemonMetrics;
+
+  constructor(services: DaemonServices) {
+    this.#services = services;
+    this.#metrics = new DaemonMetrics(services.inventory, services.context.catalog);
+  }
+
+  async listVolumes(query: Parameters<ApiBackend['listVolumes']>[0]) {
+    return (await this.#services.inventory.list(parseVolumeQuery(query))).map(volumeJson);
+  }
+
+  async inspectVolume(name: string) {
+    return volumeDetailsJson(await inspectVolume(this.#services.context.engine, this.#services.inventory, name));
+  }
+
+  listMounts() {
+    return listMounts(this.#services.context.engine);
+  }
+
+  async sharedVolumes() {
+    return sharedVolumes(await listMounts(this.#services.context.engine));
+  }
+
+  protect(volume: string, reason: string | undefined) {
+    return this.#services.marks.protect(volume, reason);
+  }
+
+  unprotect(volume: string) {
+    return this.#services.marks.unprotect(volume);
+  }
+
+  listBackups(volume: string | undefined) {
+    return this.#services.context.catalog.backups.list(volume === undefined ? {} : { volume });
+  }
+
+  startBackup(volume: string, options: { gzip?: boolean; stop?: boolean; pause?: boolean }) {
+    const { context } = this.#services;
+    const config = this.#services.config().backup;
+    const target = new LocalTarget(config.target ?? join(context.dataDir, 'backups'));
+    return this.jobs.start('backup', volume, async (control) => {
+      try {
+        const result = await backupVolume(context, {
+          volume,
+          target,
+          compression: options.gzip ? 'gzip' : config.compression,
+          consistency: { ...(options.stop ? { stop: true } : {}), ...(options.pause ? { pause: true } : {}) },
+          signal: control.signal,
+          onProgress: (p) => control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
+        });
+        return { backupId: result.id, files: result.manifest.contents.files, bytes: result.manifest.contents.bytes, durationMs: result.durationMs };
+      } catch (error) {
+        this.#metrics.backupFailures.inc({ volume });
+        throw error;
+      }
+    });
+  }
+
+  startVerify(backupId: number, options: { restoreTest?: boolean }) {
+    const { context } = this.#services;
+    return this.jobs.start('verify', `#${backupId}`, async () => {
+      const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
+      const result = await verifyBackup(source, context.catalog, options.restoreTest ? context : undefined);
+      return { ok: result.ok, problems: result.report.problems.map((p) => p.message), restoreTest: result.restoreTest ?? null };
+    });
+  }
+
+  startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }) {
+    const { context } = this.#services;
+    return this.jobs.start('restore', `#${backupId}`, async () => {
+      const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
+      const result = await restoreArchive(context, {
+        source,
+        ...(options.volume ? { volume: options.volume } : {}),
+        ...(options.force ? { force: true } : {}),
+        ...(options.path !== undefined ? { path: options.path } : {}),
+      });
+      return { volume: result.volume, created: result.created, replaced: result.replaced, safetyBackup: result.safetyBackup ?? null, files: result.plan.selected.files };
+    });
+  }
+
+  startClone(source: string, destination: string) {
+    return this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
+      const result = await cloneVolume(this.#services.context, source, destination, {
+        signal: control.signal,
+        onProgress: (p) => control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
+      });
+      return { files: result.files, bytes: result.bytes, droppedOptions: result.droppedOptions };
+    });
+  }
+
+  engineInfo() {
+    return this.#services.context.engine.info();
+  }
+
+  metrics() {
+    return this.#metrics.expose();
+  }
+
+  async health() {
+    const problems: string[] = [];
+    await this.#services.context.engine.info().catch((error: Error) => problems.push(`engine: ${error.message}`));
+    return { ok: problems.length === 0, problems };
+  }
+
+  audit(entry: { action: string; subject: string; outcome: string }) {
+    this.#services.audit.record(entry);
+  }
+
+  #record(id: number) {
+    const record = this.#services.context.catalog.backups.get(id);
+    if (!record) throw notFound(`backup #${id} is not in the catalog`);
+    return record;
+  }
+}

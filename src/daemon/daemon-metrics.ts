@@ -1,0 +1,55 @@
+/**
+ * Prometheus metrics, computed when scraped from the inventory and the catalog (no background polling),
+ * plus counters the daemon increments itself.
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { BackupRecord } from '../catalog/backup-store.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { InventoryService } from '../inventory/inventory-service.ts';
+import { parseVolumeQuery } from '../inventory/volume-query.ts';
+
+export class DaemonMetrics {
+  readonly registry = new Registry();
+  readonly backupFailures: Counter<'volume'>;
+
+  constructor(inventory: InventoryService, catalog: Catalog) {
+    const registry = this.registry;
+    this.backupFailures = new Counter({ name: 'stowage_backup_failures_total', help: 'Backups that failed, since the daemon started', labelNames: ['volume'], registers: [registry] });
+    // One collect fills every gauge from one listing, so a scrape costs one inventory pass.
+    let collecting: Promise<void> | undefined;
+    const collect = () => {
+      collecting ??= (async () => {
+        const volumes = await inventory.list(parseVolumeQuery({ sizes: true }));
+        for (const gauge of [size, inUse, lastSuccess, duration, bytes]) gauge.reset();
+        for (const volume of volumes) {
+          if (typeof volume.sizeBytes === 'number') size.set({ volume: volume.name, driver: volume.driver }, volume.sizeBytes);
+          inUse.set({ volume: volume.name }, volume.status === 'in-use' ? 1 : 0);
+        }
+        dangling.set(volumes.filter((v) => v.status === 'dangling').length);
+        anonymous.set(volumes.filter((v) => v.anonymous).length);
+        const newest = new Map<string, BackupRecord>();
+        for (const record of catalog.backups.list()) if (!newest.has(record.volume)) newest.set(record.volume, record);
+        for (const [volume, record] of newest) {
+          const finished = Date.parse(record.finishedAt);
+          lastSuccess.set({ volume }, finished / 1000);
+          if (record.startedAt) duration.set({ volume }, (finished - Date.parse(record.startedAt)) / 1000);
+          if (record.bytes !== null) bytes.set({ volume }, record.bytes);
+        }
+      })().finally(() => {
+        collecting = undefined;
+      });
+      return collecting;
+    };
+    const size = new Gauge({ name: 'stowage_volume_size_bytes', help: 'Volume size (absent where none can be measured)', labelNames: ['volume', 'driver'], registers: [registry], collect });
+    const inUse = new Gauge({ name: 'stowage_volume_in_use', help: '1 when a running container uses the volume', labelNames: ['volume'], registers: [registry], collect });
+    const dangling = new Gauge({ name: 'stowage_volumes_dangling', help: 'Volumes no container references', registers: [registry], collect });
+    const anonymous = new Gauge({ name: 'stowage_volumes_anonymous', help: 'Anonymous volumes', registers: [registry], collect });
+    const lastSuccess = new Gauge({ name: 'stowage_backup_last_success_timestamp_seconds', help: 'When the newest backup of the volume finished', labelNames: ['volume'], registers: [registry], collect });
+    const duration = new Gauge({ name: 'stowage_backup_duration_seconds', help: 'How long the newest backup of the volume took', labelNames: ['volume'], registers: [registry], collect });
+    const bytes = new Gauge({ name: 'stowage_backup_bytes', help: 'Data bytes in the newest backup of the volume', labelNames: ['volume'], registers: [registry], collect });
+  }
+
+  async expose(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
