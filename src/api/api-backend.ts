@@ -6,11 +6,12 @@
 import type { BackupRecord } from '../catalog/backup-store.ts';
 import type { EngineInfo } from '../engine/contract.ts';
 import type { MountRow, SharedVolume } from '../inventory/mount-listing.ts';
+import type { volumeDetailsJson, volumeJson } from '../inventory/volume-json.ts';
 import type { VolumeQueryInput } from '../inventory/volume-query.ts';
 import type { Job, JobRegistry } from '../jobs/job-registry.ts';
 
-export type VolumeJson = ReturnType<typeof import('../inventory/volume-json.ts').volumeJson>;
-export type VolumeDetailsJson = ReturnType<typeof import('../inventory/volume-json.ts').volumeDetailsJson>;
+export type VolumeJson = ReturnType<typeof volumeJson>;
+export type VolumeDetailsJson = ReturnType<typeof volumeDetailsJson>;
 
 export interface ApiBackend {
   readonly jobs: JobRegistry;

@@ -62,6 +62,6 @@ export async function buildServer(backend: ApiBackend, options: ServerOptions): 
   volumeRoutes(app, backend);
   backupRoutes(app, backend);
   jobRoutes(app, backend);
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   return app;
 }

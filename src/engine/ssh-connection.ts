@@ -14,6 +14,7 @@ import type { Readable, Writable } from 'node:stream';
 import untypedSshAgent from 'docker-modem/lib/ssh.js';
 import { StowageError } from '../core/errors.ts';
 import type { EngineEndpoint } from './endpoint.ts';
+import { hostEntryName, knownHostsFiles, verifyHostKey, type HostKeyVerdict } from './known-hosts.ts';
 import { transportError } from './engine-errors.ts';
 import type { Connection } from './transport.ts';
 
@@ -23,6 +24,8 @@ interface SshTarget {
   port: number;
   username: string;
   agent: string | undefined;
+  /** ssh2 calls it with the server's key blob; false refuses the connection. */
+  hostVerifier: (key: Buffer) => boolean;
 }
 
 /** An http.Agent whose one socket is an ssh session running `docker system dial-stdio`. */
@@ -30,9 +33,13 @@ const sshAgent = untypedSshAgent as (target: SshTarget) => Agent;
 
 export function openSshConnection(endpoint: EngineEndpoint): Connection {
   const url = new URL(endpoint.url);
+  const host = url.hostname;
+  const port = Number(url.port || 22);
+  let hostKey: HostKeyVerdict = 'known';
   const target: SshTarget = {
-    host: url.hostname,
-    port: Number(url.port || 22),
+    host,
+    port,
+    hostVerifier: (key) => (hostKey = verifyHostKey(host, port, key)) === 'known',
     // As ssh does when the address names no user: the current one.
     username: decodeURIComponent(url.username) || userInfo().username,
     agent: process.env.SSH_AUTH_SOCK,
@@ -46,7 +53,7 @@ export function openSshConnection(endpoint: EngineEndpoint): Connection {
           resolve,
         );
         request.on('error', (error) =>
-          reject(sshError(error, target, endpoint, operation) ?? transportError(error, endpoint, operation)),
+          reject(hostKeyError(hostKey, target, endpoint, operation, error) ?? sshError(error, target, endpoint, operation) ?? transportError(error, endpoint, operation)),
         );
         if (body === undefined) request.end();
         else if (Buffer.isBuffer(body)) request.end(body);
@@ -55,6 +62,24 @@ export function openSshConnection(endpoint: EngineEndpoint): Connection {
     },
     close: () => undefined,
   };
+}
+
+/** The connection was refused because of the server's key: say which way, and what to check. */
+function hostKeyError(verdict: HostKeyVerdict, target: SshTarget, endpoint: EngineEndpoint, operation: string, cause: Error): StowageError | undefined {
+  if (verdict === 'known') return undefined;
+  const name = hostEntryName(target.host, target.port);
+  const files = knownHostsFiles().join(' or ');
+  const message =
+    verdict === 'unknown'
+      ? `cannot ${operation}: the ssh host key of ${name} is not in ${files}`
+      : verdict === 'revoked'
+        ? `cannot ${operation}: the ssh host key of ${name} is revoked in ${files}`
+        : `cannot ${operation}: the ssh host key of ${name} has CHANGED: someone may be intercepting the connection`;
+  const hint =
+    verdict === 'unknown'
+      ? `check the key and accept it as ssh would: \`ssh -p ${target.port} ${target.username}@${target.host} true\``
+      : `if the host was really reinstalled, remove its old key with \`ssh-keygen -R '${name}'\` and connect once with ssh`;
+  return new StowageError('unreachable', `${message} (${endpoint.url}, from ${endpoint.source})`, { hint, cause });
 }
 
 /** ssh2 marks a refused login with `level: 'client-authentication'`; the generic hint would mislead. */

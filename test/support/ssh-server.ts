@@ -13,6 +13,8 @@ export interface SshServer {
   port: number;
   /** For SSH_AUTH_SOCK: an agent holding the key sshd accepts for root. */
   agentSocket: string;
+  /** A known_hosts file listing this server's host key, for STOWAGE_SSH_KNOWN_HOSTS. */
+  knownHosts: string;
   stop(): Promise<void>;
 }
 
@@ -102,7 +104,10 @@ export async function startSshServer(dockerHost: string): Promise<SshServer> {
       env: { ...process.env, SSH_AUTH_SOCK: agentSocket },
       stdio: 'ignore',
     });
-    return { port, agentSocket, stop };
+    const knownHosts = join(dir, 'known_hosts');
+    const [type, key] = readFileSync(join(dir, 'host_key.pub'), 'utf8').trim().split(/\s+/);
+    writeFileSync(knownHosts, `[127.0.0.1]:${port} ${type} ${key}\n`);
+    return { port, agentSocket, knownHosts, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -10,7 +10,7 @@ export function backupRoutes(app: FastifyInstance, backend: ApiBackend): void {
   app.get<{ Querystring: { volume?: string } }>(
     '/api/backups',
     { schema: { summary: 'Backups in the catalog, newest first', querystring: { type: 'object', additionalProperties: false, properties: { volume: volumeName } } } },
-    async (request) => backend.listBackups(request.query.volume),
+    (request) => Promise.resolve(backend.listBackups(request.query.volume)),
   );
 
   app.post<{ Params: IdParams; Body: { restoreTest?: boolean } }>(

@@ -17,9 +17,9 @@ export function jobRoutes(app: FastifyInstance, backend: ApiBackend): void {
     return job;
   };
 
-  app.get('/api/jobs', { schema: { summary: 'Recent and running jobs, newest first' } }, async () => backend.jobs.list());
+  app.get('/api/jobs', { schema: { summary: 'Recent and running jobs, newest first' } }, () => Promise.resolve(backend.jobs.list()));
 
-  app.get<{ Params: IdParams }>('/api/jobs/:id', { schema: { summary: 'One job', params, response: { 200: jobSchema, ...errors } } }, async (request) => find(request.params.id));
+  app.get<{ Params: IdParams }>('/api/jobs/:id', { schema: { summary: 'One job', params, response: { 200: jobSchema, ...errors } } }, (request) => Promise.resolve(find(request.params.id)));
 
   // Server-sent events: `progress` while the job runs, then one `done`. Authenticated by the bearer token,
   // or by `?ticket=` from POST /api/tickets for a browser's EventSource.

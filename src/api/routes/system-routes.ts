@@ -15,5 +15,5 @@ export function systemRoutes(app: FastifyInstance, backend: ApiBackend, tickets:
 
   app.get('/api/engine', { schema: { summary: 'The engine the daemon manages' } }, async () => backend.engineInfo());
 
-  app.post('/api/tickets', { schema: { summary: 'A one-use, 60-second ticket for an event stream opened by a browser' } }, async () => tickets.issue());
+  app.post('/api/tickets', { schema: { summary: 'A one-use, 60-second ticket for an event stream opened by a browser' } }, () => Promise.resolve(tickets.issue()));
 }

@@ -43,7 +43,7 @@ export async function backup(session: CliSession, names: string[], options: Back
   const target = new LocalTarget(options.to ?? config.target ?? join(session.dataDir, 'backups'));
   const sizes = await engine.volumes.sizes().catch(() => new Map<string, number>());
   const progress = progressDisplay();
-  const results = await withInterrupt(session.out.note, (signal) =>
+  const results = await withInterrupt((text) => session.out.note(text), (signal) =>
     mapLimited(volumes, concurrency, async (volume): Promise<BackupResult | StowageError> => {
       try {
         const expected = sizes.get(volume);
