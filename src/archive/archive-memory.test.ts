@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { writeArchive } from './archive-writer.ts';
 import { END_OF_ARCHIVE, encodeHeader } from './tar-header.ts';
 import type { TarHeader } from './tar-header.ts';
-import { memorySink, volumeInfo, withTempDir } from './testing/tar-fixtures.ts';
+import { volumeInfo, withTempDir } from './testing/tar-fixtures.ts';
 import { verifyArchive } from './verify-archive.ts';
 
 const FILES = Number(process.env.FILES ?? 100_000);
@@ -56,54 +56,60 @@ function syntheticVolume(): Readable {
 }
 
 describe('memory', () => {
-  it(`stays flat while ${FILES.toLocaleString('en')} files are archived and verified`, { timeout: 300_000 }, async () => {
-    await withTempDir(async (dir) => {
-      const archivePath = join(dir, 'volume.tar.zst');
-      const listPath = join(dir, 'volume.files.ndjson');
-      const rss = () => process.memoryUsage().rss / MB;
-      const liveHeap = () => {
-        gc();
-        return process.memoryUsage().heapUsed / MB;
-      };
-      const start = rss();
-      const writing: number[] = [];
-      const rssSamples: number[] = [];
-      const manifest = await writeArchive(syntheticVolume(), createWriteStream(archivePath), {
-        volume: volumeInfo,
-        toolVersion: 't',
-        fileList: createWriteStream(listPath),
-        onProgress: (progress) => {
-          if (progress.entries - writing.length * 5000 < 5000) return;
-          writing.push(liveHeap());
-          rssSamples.push(rss());
-        },
+  it(
+    `stays flat while ${FILES.toLocaleString('en')} files are archived and verified`,
+    { timeout: 300_000 },
+    async () => {
+      await withTempDir(async (dir) => {
+        const archivePath = join(dir, 'volume.tar.zst');
+        const listPath = join(dir, 'volume.files.ndjson');
+        const rss = () => process.memoryUsage().rss / MB;
+        const liveHeap = () => {
+          gc();
+          return process.memoryUsage().heapUsed / MB;
+        };
+        const start = rss();
+        const writing: number[] = [];
+        const rssSamples: number[] = [];
+        const manifest = await writeArchive(syntheticVolume(), createWriteStream(archivePath), {
+          volume: volumeInfo,
+          toolVersion: 't',
+          fileList: createWriteStream(listPath),
+          onProgress: (progress) => {
+            if (progress.entries - writing.length * 5000 < 5000) return;
+            writing.push(liveHeap());
+            rssSamples.push(rss());
+          },
+        });
+        assert.equal(manifest.contents.files, FILES);
+
+        const verifying: number[] = [];
+        const report = await verifyArchive(createReadStream(archivePath), {
+          manifest,
+          fileList: createReadStream(listPath),
+          inspect: (entry) => {
+            if (!entry.name.endsWith('000.txt') || !/[05]000\.txt$/.test(entry.name)) return;
+            verifying.push(liveHeap());
+            rssSamples.push(rss());
+          },
+        });
+        assert.deepEqual(report.problems, []);
+
+        // Keeping the 100,000 records (or the archive) in memory would add 40-60 MB of live heap on the way.
+        for (const [phase, samples] of [
+          ['writing', writing],
+          ['verifying', verifying],
+        ] as const) {
+          assert.ok(samples.length >= 10, `${phase}: ${samples.length} samples`);
+          const quarter = Math.floor(samples.length / 4);
+          const early = Math.max(...samples.slice(0, quarter));
+          const late = Math.max(...samples.slice(-quarter));
+          const trace = samples.map((mb) => mb.toFixed(1)).join(' ');
+          assert.ok(late - early < 8, `${phase}: live heap grew ${(late - early).toFixed(1)} MB (${trace})`);
+        }
+        const growth = Math.max(...rssSamples, rss()) - start;
+        assert.ok(growth < 250, `RSS grew by ${growth.toFixed(0)} MB`);
       });
-      assert.equal(manifest.contents.files, FILES);
-
-      const verifying: number[] = [];
-      const report = await verifyArchive(createReadStream(archivePath), {
-        manifest,
-        fileList: createReadStream(listPath),
-        inspect: (entry) => {
-          if (!entry.name.endsWith('000.txt') || !/[05]000\.txt$/.test(entry.name)) return;
-          verifying.push(liveHeap());
-          rssSamples.push(rss());
-        },
-      });
-      assert.deepEqual(report.problems, []);
-
-      // Keeping the 100,000 records (or the archive) in memory would add 40-60 MB of live heap on the way.
-      for (const [phase, samples] of [['writing', writing], ['verifying', verifying]] as const) {
-        assert.ok(samples.length >= 10, `${phase}: ${samples.length} samples`);
-        const quarter = Math.floor(samples.length / 4);
-        const early = Math.max(...samples.slice(0, quarter));
-        const late = Math.max(...samples.slice(-quarter));
-        const trace = samples.map((mb) => mb.toFixed(1)).join(' ');
-        assert.ok(late - early < 8, `${phase}: live heap grew ${(late - early).toFixed(1)} MB (${trace})`);
-      }
-      const growth = Math.max(...rssSamples, rss()) - start;
-      assert.ok(growth < 250, `RSS grew by ${growth.toFixed(0)} MB`);
-    });
-  });
-
+    },
+  );
 });

@@ -6,17 +6,17 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { Transform } from 'node:stream';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable, TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createCompressor } from './compression.ts';
-import type { Compression, ZstdEngine } from './compression.ts';
+import type { Compression, Compressor } from './compression.ts';
 import { createEngineNameMapper } from './engine-names.ts';
 import type { EngineRoot } from './engine-names.ts';
 import { tarName } from './entry-path.ts';
 import { FileListWriter } from './file-list.ts';
 import { FORMAT_VERSION, MANIFEST_FORMAT, countEntry, emptyCounts, toFileRecord } from './manifest.ts';
 import type { ArchiveManifest, ArchiveWarning } from './manifest.ts';
-import type { TarHeader } from './tar-header.ts';
+import type { EntryType, TarHeader } from './tar-header.ts';
 import { TarRewriter } from './tar-rewriter.ts';
 
 export interface VolumeInfo {
@@ -43,8 +43,9 @@ export interface WriteArchiveOptions {
   compression?: Compression;
   /** zstd 1-19 (default 3) or gzip 1-9 (default 6). */
   level?: number;
-  /** See {@link ZstdEngine}; default `auto`. */
-  zstdEngine?: ZstdEngine;
+  /** See {@link Compressor}; default `workers`. */
+  compressor?: Compressor;
+  /** Compression threads; default: the CPUs available, at most 4. */
   threads?: number;
   /** Receives the file list (NDJSON); ended by writeArchive. Without it the manifest has `fileList: null`. */
   fileList?: Writable;
@@ -75,53 +76,22 @@ export async function writeArchive(
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock().toISOString();
   const compression = options.compression ?? 'zstd';
-  const contents = emptyCounts();
-  const warnings: ArchiveWarning[] = [];
-  let warningsOmitted = 0;
-  const mapName = createEngineNameMapper(options.engineRoot);
   const fileList = options.fileList === undefined ? undefined : new FileListWriter(options.fileList);
-
-  let current: { path: string; header: TarHeader; hash: Hash | undefined } | undefined;
+  const recorder = new EntryRecorder(createEngineNameMapper(options.engineRoot), fileList);
   const rewriter = new TarRewriter({
-    entry(header) {
-      const path = mapName(header.name, header.type);
-      const linkname = header.type === 'hardlink' ? mapName(header.linkname, 'file') : header.linkname;
-      const output = { ...header, name: tarName(path, header.type), linkname };
-      current = { path, header: output, hash: header.type === 'file' ? createHash('sha256') : undefined };
-      countEntry(contents, header.type, header.size);
-      if (header.type === 'char-device' || header.type === 'block-device') {
-        const message = `${header.type} ${header.devmajor}:${header.devminor} is archived; restore refuses it unless devices are allowed`;
-        if (warnings.length < MAX_WARNINGS) warnings.push({ code: 'device', path, message });
-        else warningsOmitted += 1;
-      }
-      return output;
-    },
-    data(chunk) {
-      current?.hash?.update(chunk);
-    },
-    entryEnd() {
-      if (current === undefined) return;
-      fileList?.add(toFileRecord(current.path, current.header, current.hash?.digest('hex')));
-      current = undefined;
-    },
-    afterChunk() {
-      options.onProgress?.({ tarBytes: rewriter.bytesRead, entries: contents.entries, bytes: contents.bytes });
+    entry: (header) => recorder.entry(header),
+    data: (chunk) => recorder.data(chunk),
+    entryEnd: () => recorder.entryEnd(),
+    afterChunk: () => {
+      const { entries, bytes } = recorder.contents;
+      options.onProgress?.({ tarBytes: rewriter.bytesRead, entries, bytes });
       return fileList?.drained();
     },
   });
-
-  const archiveHash = createHash('sha256');
-  let archiveBytes = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      archiveHash.update(chunk);
-      archiveBytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
+  const measure = new MeasureStream();
   const compressor = createCompressor(compression, {
     level: options.level,
-    zstdEngine: options.zstdEngine,
+    compressor: options.compressor,
     threads: options.threads,
   });
   // A failing file-list sink must stop the archive too, not leave it waiting for 'drain'.
@@ -136,7 +106,6 @@ export async function writeArchive(
     options.fileList?.off('error', onSinkError);
   }
   const fileListSummary = fileList === undefined ? null : { ...(await fileList.finish()) };
-
   return {
     format: MANIFEST_FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -151,10 +120,74 @@ export async function writeArchive(
     startedAt,
     finishedAt: clock().toISOString(),
     compression,
-    archive: { sha256: archiveHash.digest('hex'), bytes: archiveBytes, tarBytes: rewriter.bytesWritten },
-    contents,
+    archive: { sha256: measure.sha256(), bytes: measure.bytes, tarBytes: rewriter.bytesWritten },
+    contents: recorder.contents,
     fileList: fileListSummary,
-    warnings,
-    warningsOmitted,
+    warnings: recorder.warnings,
+    warningsOmitted: recorder.warningsOmitted,
   };
+}
+
+/** Names, counts, hashes and records every entry as the rewriter passes it on. */
+class EntryRecorder {
+  readonly contents = emptyCounts();
+  readonly warnings: ArchiveWarning[] = [];
+  warningsOmitted = 0;
+  readonly #mapName: (name: string, type: EntryType) => string;
+  readonly #fileList: FileListWriter | undefined;
+  #current: { path: string; header: TarHeader; hash: Hash | undefined } | undefined;
+
+  constructor(mapName: (name: string, type: EntryType) => string, fileList: FileListWriter | undefined) {
+    this.#mapName = mapName;
+    this.#fileList = fileList;
+  }
+
+  entry(header: TarHeader): TarHeader {
+    const path = this.#mapName(header.name, header.type);
+    const linkname = header.type === 'hardlink' ? this.#mapName(header.linkname, 'file') : header.linkname;
+    const output = { ...header, name: tarName(path, header.type), linkname };
+    this.#current = { path, header: output, hash: header.type === 'file' ? createHash('sha256') : undefined };
+    countEntry(this.contents, header.type, header.size);
+    if (header.type === 'char-device' || header.type === 'block-device') {
+      const device = `${header.type} ${header.devmajor}:${header.devminor}`;
+      this.#warn({
+        code: 'device',
+        path,
+        message: `${device} is archived; restore refuses it unless allowed`,
+      });
+    }
+    return output;
+  }
+
+  data(chunk: Buffer): void {
+    this.#current?.hash?.update(chunk);
+  }
+
+  entryEnd(): void {
+    const current = this.#current;
+    if (current === undefined) return;
+    this.#fileList?.add(toFileRecord(current.path, current.header, current.hash?.digest('hex')));
+    this.#current = undefined;
+  }
+
+  #warn(warning: ArchiveWarning): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(warning);
+    else this.warningsOmitted += 1;
+  }
+}
+
+/** Passes bytes through, counting them and hashing them with SHA-256. */
+class MeasureStream extends Transform {
+  readonly #hash = createHash('sha256');
+  bytes = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#hash.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+
+  sha256(): string {
+    return this.#hash.digest('hex');
+  }
 }

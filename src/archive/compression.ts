@@ -2,28 +2,32 @@
  * Compression of archives: zstd (default), gzip (plain `tar xzf` reads it) or none, detected on read by
  * magic bytes so that any archive opens without being told what it is.
  */
-import { Readable, pipeline } from 'node:stream';
+import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import zlib from 'node:zlib';
 import { invalid } from '../core/errors.ts';
-import { createZstdCliCompressor, zstdCliAvailable } from './zstd-cli.ts';
+import { availableParallelism } from 'node:os';
+import { FrameCompressor } from './frame-compressor.ts';
+import { createZstdCliCompressor } from './zstd-cli.ts';
+import { ZstdFrameSplitter } from './zstd-frames.ts';
 
 export type Compression = 'zstd' | 'gzip' | 'none';
 
 export const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'none'];
 
 /**
- * Which program compresses zstd: `node` (node:zlib, one thread, always there), `cli` (the `zstd` command
- * with `threads` workers) or `auto`: the command when it is installed, else node:zlib.
+ * What compresses: `workers` (default: node:zlib on worker threads, independent frames, see
+ * frame-compressor.ts), `stream` (one node:zlib stream, one frame; the slower fallback) or `zstd-cli` (the
+ * `zstd` command with `threads` threads; zstd only).
  */
-export type ZstdEngine = 'auto' | 'node' | 'cli';
+export type Compressor = 'workers' | 'stream' | 'zstd-cli';
 
 export interface CompressorOptions {
   /** zstd 1-19 (default 3, zstd's own default) or gzip 1-9 (default 6). */
   level?: number;
-  zstdEngine?: ZstdEngine;
-  /** Worker threads for the `zstd` command (default 2). */
+  compressor?: Compressor;
+  /** Threads for `workers` and `zstd-cli`; default: the CPUs available, at most 4. */
   threads?: number;
 }
 
@@ -52,30 +56,31 @@ export function detectCompression(head: Buffer): Compression {
   return 'none';
 }
 
-/** A Transform from tar bytes to compressed bytes (a pass-through for `none`). */
+/**
+ * A Transform from tar bytes to compressed bytes (a pass-through for `none`). Throws `invalid` for
+ * `zstd-cli` with gzip, `failed` (from the stream) when the `zstd` command cannot run.
+ */
 export function createCompressor(compression: Compression, options: CompressorOptions = {}): Duplex {
-  const bigChunks = { chunkSize: 256 * 1024 };
-  switch (compression) {
-    case 'none':
-      return new PassThrough();
-    case 'gzip':
-      return zlib.createGzip({ ...bigChunks, level: options.level ?? 6 });
-    case 'zstd': {
-      const level = options.level ?? 3;
-      const engine = options.zstdEngine ?? 'auto';
-      if (engine === 'cli' || (engine === 'auto' && zstdCliAvailable())) {
-        return createZstdCliCompressor(level, options.threads ?? 2);
-      }
+  if (compression === 'none') return new PassThrough();
+  const level = options.level ?? (compression === 'zstd' ? 3 : 6);
+  const threads = options.threads ?? Math.min(4, availableParallelism());
+  switch (options.compressor ?? 'workers') {
+    case 'workers':
+      return new FrameCompressor(compression, { level, workers: threads });
+    case 'zstd-cli':
+      if (compression !== 'zstd') throw invalid('the zstd-cli compressor writes zstd only');
+      return createZstdCliCompressor(level, threads);
+    case 'stream':
+      if (compression === 'gzip') return zlib.createGzip({ chunkSize: 256 * 1024, level });
       return zlib.createZstdCompress({
-        ...bigChunks,
+        chunkSize: 256 * 1024,
         params: {
           [zlib.constants.ZSTD_c_compressionLevel]: level,
           // A frame checksum lets `zstd -t` and every reader detect corruption without the manifest.
           [zlib.constants.ZSTD_c_checksumFlag]: 1,
-          // ZSTD_c_nbWorkers is deliberately not set: node:zlib's stream deadlocks with 2 workers (Node 24).
+          // ZSTD_c_nbWorkers stays unset: with 2 workers node:zlib's stream stalls forever (Node 24.21).
         },
       });
-    }
   }
 }
 
@@ -126,22 +131,47 @@ export async function* decompressedChunks(
       compression === 'zstd'
         ? zlib.createZstdDecompress({ chunkSize: 256 * 1024 })
         : zlib.createGunzip({ chunkSize: 256 * 1024 });
-    // pipeline destroys the decoder with the first error, which ends the loop below with that error.
-    pipeline(Readable.from(rest(), { objectMode: false }), decoder, () => {});
+    const feeding = new AbortController();
+    void feed(rest(), decoder, compression === 'zstd' ? new ZstdFrameSplitter() : undefined, feeding.signal);
     try {
       for await (const chunk of decoder) yield chunk as Buffer;
     } catch (error) {
       throw wrapDecodeError(error, compression);
+    } finally {
+      feeding.abort();
     }
   } finally {
-    // Stopping early (or failing) must release the source, e.g. close the file or the HTTP response.
-    await iterator.return?.();
+    // Stopping early (or failing) must release the source, e.g. close the file or the HTTP response. Not
+    // awaited: a source stuck in a read would hold the reader forever.
+    Promise.resolve(iterator.return?.()).catch(() => {});
+  }
+}
+
+/**
+ * Writes compressed chunks to the decoder with its backpressure. zstd chunks are cut at frame ends so that
+ * each write holds at most one (see zstd-frames.ts). Errors end up on the decoder, where the reader sees them.
+ */
+async function feed(
+  chunks: AsyncIterable<Buffer>,
+  decoder: Duplex,
+  splitter: ZstdFrameSplitter | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    for await (const chunk of chunks) {
+      for (const piece of splitter === undefined ? [chunk] : splitter.split(chunk)) {
+        if (piece.length > 0 && !decoder.write(piece)) await once(decoder, 'drain', { signal });
+      }
+    }
+    if (!signal.aborted) decoder.end();
+  } catch (error) {
+    if (!signal.aborted) decoder.destroy(error as Error);
   }
 }
 
 function wrapDecodeError(error: unknown, compression: Compression): unknown {
   const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string' || !code.startsWith('Z_') && !code.startsWith('ZSTD_')) return error;
+  if (typeof code !== 'string' || (!code.startsWith('Z_') && !code.startsWith('ZSTD_'))) return error;
   const message = error instanceof Error ? error.message : String(error);
   const damaged = invalid(
     `the ${compression} data of the archive is truncated or corrupt (${message})`,

@@ -27,7 +27,10 @@ export function createEngineNameMapper(root: EngineRoot = 'auto'): (name: string
     if (prefix !== '') {
       const bare = name.startsWith('./') ? name.slice(2) : name;
       if (bare !== prefix && !bare.startsWith(`${prefix}/`)) {
-        throw new StowageError('failed', `engine tar entry "${name}" is outside the volume root "${prefix}/"`);
+        throw new StowageError(
+          'failed',
+          `engine tar entry "${name}" is outside the volume root "${prefix}/"`,
+        );
       }
       relative = bare.slice(prefix.length + 1);
     }

@@ -16,6 +16,12 @@ import { StowageError } from '../core/errors.ts';
 
 export type FrameFormat = 'zstd' | 'gzip';
 
+interface WorkerReply {
+  id: number;
+  data?: Uint8Array;
+  error?: string;
+}
+
 export interface FrameCompressorOptions {
   level: number;
   /** Worker threads (default 2). */
@@ -36,7 +42,8 @@ parentPort.on('message', ({ id, data }) => {
     const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     options.chunkSize = Math.max(64 * 1024, Math.min(input.length + 1024, 8 * 1024 * 1024));
     const out = format === 'zstd' ? zlib.zstdCompressSync(input, options) : zlib.gzipSync(input, options);
-    const copy = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : Buffer.from(out);
+    // Only a buffer that owns its whole ArrayBuffer can be moved (pool slices cannot).
+    const copy = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : new Uint8Array(out);
     parentPort.postMessage({ id, data: copy }, [copy.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message || error) });
@@ -44,17 +51,17 @@ parentPort.on('message', ({ id, data }) => {
 });
 `;
 
-interface Pending {
-  promise: Promise<Buffer>;
-}
-
 /** A Transform: uncompressed bytes in, a zstd or gzip stream of independent frames out. */
 export class FrameCompressor extends Transform {
-  readonly #workers: Worker[];
+  readonly #workers: Worker[] = [];
+  readonly #count: number;
+  readonly #format: FrameFormat;
+  readonly #level: number;
   readonly #frameBytes: number;
   readonly #maxInFlight: number;
   readonly #waiting = new Map<number, { resolve: (data: Buffer) => void; reject: (error: Error) => void }>();
-  readonly #queue: Pending[] = [];
+  /** Frames being compressed, in output order. */
+  readonly #queue: Promise<Buffer>[] = [];
   #parts: Buffer[] = [];
   #size = 0;
   #nextId = 0;
@@ -65,14 +72,9 @@ export class FrameCompressor extends Transform {
     this.#frameBytes = options.frameBytes ?? 4 * 1024 * 1024;
     // Two frames per worker keep every worker busy while the main thread collects the next batch.
     this.#maxInFlight = 2 * count;
-    this.#workers = Array.from({ length: count }, () => {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { format, level: options.level } });
-      worker.on('message', (message: { id: number; data?: Uint8Array; error?: string }) => this.#settle(message));
-      worker.on('error', (error) => this.destroy(error));
-      // An idle worker must not keep the process alive; a busy one is awaited through its promise.
-      worker.unref();
-      return worker;
-    });
+    this.#count = count;
+    this.#format = format;
+    this.#level = options.level;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -84,43 +86,74 @@ export class FrameCompressor extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (this.#size > 0) this.#dispatch();
-    this.#drain(0).then(() => callback(), callback);
+    this.#drain(0).then(() => {
+      this.#terminate();
+      callback();
+    }, callback);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    for (const worker of this.#workers) void worker.terminate();
+    this.#terminate();
     for (const { reject } of this.#waiting.values()) reject(error ?? new Error('compressor closed'));
     this.#waiting.clear();
     callback(error);
   }
 
   #dispatch(): void {
-    const data = this.#parts.length === 1 ? Buffer.from(this.#parts[0]!) : Buffer.concat(this.#parts, this.#size);
+    // The batch is moved to the worker, so it must own its whole ArrayBuffer (never a pooled slice).
+    const data = Buffer.from(new ArrayBuffer(this.#size));
+    let offset = 0;
+    for (const part of this.#parts) offset += part.copy(data, offset);
     this.#parts = [];
     this.#size = 0;
     const id = this.#nextId++;
-    const worker = this.#workers[id % this.#workers.length]!;
     const promise = new Promise<Buffer>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
     // Rejections are handled where the frame is awaited, in order; this only silences the early ones.
     promise.catch(() => {});
-    this.#queue.push({ promise });
-    worker.ref();
-    worker.postMessage({ id, data }, [data.buffer as ArrayBuffer]);
+    this.#queue.push(promise);
+    this.#worker(id).postMessage({ id, data }, [data.buffer]);
+  }
+
+  /** Workers start on first use: a small archive needs one. */
+  #worker(id: number): Worker {
+    const index = id % this.#count;
+    const existing = this.#workers[index];
+    if (existing !== undefined) return existing;
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { format: this.#format, level: this.#level },
+    });
+    worker.on('message', (message: WorkerReply) => this.#settle(message));
+    worker.on('error', (error: Error) => this.destroy(error));
+    worker.on('exit', (code) => {
+      // #terminate removes a worker before stopping it; any other exit would leave frames waiting forever.
+      if (this.#workers.includes(worker)) {
+        this.destroy(new StowageError('failed', `compression worker exited unexpectedly (code ${code})`));
+      }
+    });
+    this.#workers[index] = worker;
+    return worker;
+  }
+
+  #terminate(): void {
+    const workers = this.#workers.splice(0);
+    for (const worker of workers) {
+      if (worker !== undefined) void worker.terminate();
+    }
   }
 
   /** Pushes finished frames, in order, until at most `limit` are still being compressed. */
   async #drain(limit: number): Promise<void> {
     while (this.#queue.length > limit) {
-      const frame = await this.#queue.shift()!.promise;
+      const frame = await this.#queue.shift()!;
       this.push(frame);
     }
   }
 
-  #settle(message: { id: number; data?: Uint8Array; error?: string }): void {
+  #settle(message: WorkerReply): void {
     const waiting = this.#waiting.get(message.id);
     if (waiting === undefined) return;
     this.#waiting.delete(message.id);
-    if (this.#waiting.size === 0) for (const worker of this.#workers) worker.unref();
     if (message.data !== undefined) {
       waiting.resolve(Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength));
     } else {

@@ -14,7 +14,7 @@ export { createRestoreStream } from './restore-stream.ts';
 export { listArchive, modeString } from './list-archive.ts';
 export type { ListedEntry } from './list-archive.ts';
 export { COMPRESSIONS, createCompressor, decompressedChunks, detectCompression } from './compression.ts';
-export type { Compression, CompressorOptions, ZstdEngine } from './compression.ts';
+export type { Compression, Compressor, CompressorOptions } from './compression.ts';
 export { zstdCliAvailable } from './zstd-cli.ts';
 export { FileListReader } from './file-list.ts';
 export type { FileListSummary } from './file-list.ts';

@@ -17,7 +17,12 @@ describe('planRestore refuses, naming the entry', () => {
   const cases: [string, FixtureEntry[], string, string][] = [
     ['an absolute path', [root, { name: '/etc/passwd', content: 'x' }], 'absolute-path', '/etc/passwd'],
     ['a ".." component', [root, { name: '../escape', content: 'x' }], 'parent-path', '../escape'],
-    ['a ".." in the middle', [root, { name: './a/../../escape', content: 'x' }], 'parent-path', './a/../../escape'],
+    [
+      'a ".." in the middle',
+      [root, { name: './a/../../escape', content: 'x' }],
+      'parent-path',
+      './a/../../escape',
+    ],
     [
       'a write through a symlink the archive created',
       [root, { name: './link', type: 'symlink', linkname: '/etc' }, { name: './link/passwd', content: 'x' }],
@@ -52,7 +57,12 @@ describe('planRestore refuses, naming the entry', () => {
       'hardlink-target',
       './h',
     ],
-    ['a hard link out through ".."', [root, { name: './h', type: 'link', linkname: '../../x' }], 'hardlink-target', './h'],
+    [
+      'a hard link out through ".."',
+      [root, { name: './h', type: 'link', linkname: '../../x' }],
+      'hardlink-target',
+      './h',
+    ],
     [
       'a hard link to a later entry',
       [root, { name: './h', type: 'link', linkname: './later' }, { name: './later', content: 'x' }],
@@ -61,7 +71,11 @@ describe('planRestore refuses, naming the entry', () => {
     ],
     [
       'a hard link through a symlink',
-      [root, { name: './l', type: 'symlink', linkname: '/etc' }, { name: './h', type: 'link', linkname: './l/shadow' }],
+      [
+        root,
+        { name: './l', type: 'symlink', linkname: '/etc' },
+        { name: './h', type: 'link', linkname: './l/shadow' },
+      ],
       'hardlink-target',
       './h',
     ],
@@ -77,7 +91,12 @@ describe('planRestore refuses, naming the entry', () => {
       'device',
       './null',
     ],
-    ['a block device', [root, { name: './sda', type: 'block-device', devmajor: 8, devminor: 0 }], 'device', './sda'],
+    [
+      'a block device',
+      [root, { name: './sda', type: 'block-device', devmajor: 8, devminor: 0 }],
+      'device',
+      './sda',
+    ],
     ['a volume root that is a symlink', [{ name: './', type: 'symlink', linkname: '/' }], 'root-type', './'],
   ];
   for (const [label, entries, code, entry] of cases) {
@@ -95,14 +114,24 @@ describe('planRestore refuses, naming the entry', () => {
   it('a checksum that differs from the file list', async () => {
     const out = memorySink();
     const list = memorySink();
-    const manifest = await writeArchive(chunked(await buildTar(volumeEntries('v/', { devices: false }))), out, {
-      volume: volumeInfo,
-      toolVersion: 't',
-      fileList: list,
-    });
-    const tampered = list.buffer().toString().replace(/("path":"\.\/a\.txt".*"sha256":")[0-9a-f]/, '$10');
+    const manifest = await writeArchive(
+      chunked(await buildTar(volumeEntries('v/', { devices: false }))),
+      out,
+      {
+        volume: volumeInfo,
+        toolVersion: 't',
+        fileList: list,
+      },
+    );
+    const tampered = list
+      .buffer()
+      .toString()
+      .replace(/("path":"\.\/a\.txt".*"sha256":")[0-9a-f]/, '$10');
     assert.notEqual(tampered, list.buffer().toString());
-    const result = await planRestore(chunked(out.buffer()), { manifest, fileList: chunked(Buffer.from(tampered)) });
+    const result = await planRestore(chunked(out.buffer()), {
+      manifest,
+      fileList: chunked(Buffer.from(tampered)),
+    });
     assert.equal(result.ok, false);
     assert.ok(result.problems.some((p) => p.code === 'entry-mismatch' && p.entry === './a.txt'));
   });
@@ -135,7 +164,11 @@ describe('planRestore accepts', () => {
   });
 
   it('names without "./" (tar czf x.tgz -C dir a b)', async () => {
-    const result = await plan([{ name: 'a/', type: 'directory' }, { name: 'a/b', content: 'x' }, { name: 'h', type: 'link', linkname: 'a/b' }]);
+    const result = await plan([
+      { name: 'a/', type: 'directory' },
+      { name: 'a/b', content: 'x' },
+      { name: 'h', type: 'link', linkname: 'a/b' },
+    ]);
     assert.deepEqual(result.problems, []);
   });
 });
@@ -162,7 +195,10 @@ describe('planRestore with a path', () => {
 
   it('refuses a path that leaves the volume', () => {
     for (const path of ['../x', 'a/../../x']) {
-      assert.throws(() => selectionPath(path), (error) => isStowageError(error, 'invalid'));
+      assert.throws(
+        () => selectionPath(path),
+        (error) => isStowageError(error, 'invalid'),
+      );
     }
     assert.equal(selectionPath('/data/db/'), './data/db');
     assert.equal(selectionPath(undefined), './');

@@ -37,7 +37,8 @@ export interface RestorePlan extends VerifyReport {
  * entry has an absolute path or a `..` component, would be written through a symlink the archive created,
  * is a hard link out of the archive or to no earlier entry, is a device (unless `allowDevices`), or when a
  * checksum differs from the manifest or the file list, or the archive is damaged. Throws `invalid` for a
- * bad `path` and the errors of the underlying streams.
+ * bad `path` and the errors of the underlying streams. Memory: the rules remember every path (about 100
+ * bytes each), since a hard link may point at any earlier entry.
  */
 export async function planRestore(
   archive: AsyncIterable<Buffer | Uint8Array>,
@@ -67,7 +68,10 @@ export function selectionPath(path: string | undefined): string {
   if (path === undefined || path === '') return ROOT_PATH;
   const normalised = normaliseEntryPath(path.replace(/^\/+/, ''));
   if (normalised.problem !== undefined) {
-    throw invalid(`restore path "${path}" leaves the volume`, 'give a path inside the volume, e.g. "data/db"');
+    throw invalid(
+      `restore path "${path}" leaves the volume`,
+      'give a path inside the volume, e.g. "data/db"',
+    );
   }
   return normalised.path;
 }

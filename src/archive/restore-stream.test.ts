@@ -9,7 +9,15 @@ import { listArchive } from './list-archive.ts';
 import { planRestore } from './restore-plan.ts';
 import type { RestorePlanOptions } from './restore-plan.ts';
 import { createRestoreStream } from './restore-stream.ts';
-import { buildTar, chunked, collect, memorySink, volumeEntries, volumeInfo, withTempDir } from './testing/tar-fixtures.ts';
+import {
+  buildTar,
+  chunked,
+  collect,
+  memorySink,
+  volumeEntries,
+  volumeInfo,
+  withTempDir,
+} from './testing/tar-fixtures.ts';
 import type { FixtureEntry } from './testing/tar-fixtures.ts';
 
 /** Plans and re-emits an archive; returns the uncompressed tar the engine would receive. */
@@ -21,7 +29,8 @@ async function restoreTar(archive: Buffer, options: RestorePlanOptions = {}): Pr
 
 async function names(tar: Buffer): Promise<string[]> {
   const result: string[] = [];
-  for await (const entry of listArchive(chunked(tar))) result.push(entry.type === 'hardlink' ? `${entry.name} => ${entry.linkname}` : entry.name);
+  for await (const entry of listArchive(chunked(tar)))
+    result.push(entry.type === 'hardlink' ? `${entry.name} => ${entry.linkname}` : entry.name);
   return result;
 }
 
@@ -75,7 +84,13 @@ describe('createRestoreStream', () => {
       { name: 'v/sub/h3', type: 'link', linkname: 'v/sub/own.txt' },
     ]);
     const tar = await restoreTar(archive, { path: 'sub' });
-    assert.deepEqual(await names(tar), ['./sub/h1', './sub/', './sub/own.txt', './sub/h2 => ./sub/h1', './sub/h3 => ./sub/own.txt']);
+    assert.deepEqual(await names(tar), [
+      './sub/h1',
+      './sub/',
+      './sub/own.txt',
+      './sub/h2 => ./sub/h1',
+      './sub/h3 => ./sub/own.txt',
+    ]);
     await withTempDir(async (dir) => {
       await extractTo(tar, dir);
       assert.deepEqual(await readdir(dir), ['sub']);
@@ -95,14 +110,26 @@ describe('createRestoreStream', () => {
   });
 
   it('stops before the end-of-archive marker when the archive changed after planning', async () => {
-    const safe = await buildTar([{ name: './', type: 'directory' }, { name: './a', content: 'a' }]);
+    const safe = await buildTar([
+      { name: './', type: 'directory' },
+      { name: './a', content: 'a' },
+    ]);
     const plan = await planRestore(chunked(safe));
-    const changed = await buildTar([{ name: './', type: 'directory' }, { name: './a', content: 'b' }]);
-    await assert.rejects(collect(createRestoreStream(chunked(changed), plan)), /changed since it was checked/);
+    const changed = await buildTar([
+      { name: './', type: 'directory' },
+      { name: './a', content: 'b' },
+    ]);
+    await assert.rejects(
+      collect(createRestoreStream(chunked(changed), plan)),
+      /changed since it was checked/,
+    );
   });
 
   it('applies the safety rules again while re-emitting', async () => {
-    const safe = await buildTar([{ name: './', type: 'directory' }, { name: './l', content: 'x' }]);
+    const safe = await buildTar([
+      { name: './', type: 'directory' },
+      { name: './l', content: 'x' },
+    ]);
     const plan = await planRestore(chunked(safe));
     const evil = await buildTar([
       { name: './', type: 'directory' },

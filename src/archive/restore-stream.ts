@@ -19,7 +19,10 @@ import { TarRewriter } from './tar-rewriter.ts';
  * planning; if its SHA-256 differs from the plan's, the stream errors before its end-of-archive marker, so
  * the engine never receives a complete tar.
  */
-export function createRestoreStream(archive: AsyncIterable<Buffer | Uint8Array>, plan: RestorePlan): Readable {
+export function createRestoreStream(
+  archive: AsyncIterable<Buffer | Uint8Array>,
+  plan: RestorePlan,
+): Readable {
   if (!plan.ok) {
     const first = plan.problems[0]?.message ?? 'the archive failed its checks';
     throw invalid(`refusing to restore: ${first}`, 'run verify on the archive for the full list of problems');
@@ -30,7 +33,13 @@ export function createRestoreStream(archive: AsyncIterable<Buffer | Uint8Array>,
     entry(header) {
       const { path, problem } = normaliseEntryPath(header.name);
       const inside = isWithin(path, plan.path);
-      const entry = { name: header.name, path, pathProblem: problem, type: header.type, linkname: header.linkname };
+      const entry = {
+        name: header.name,
+        path,
+        pathProblem: problem,
+        type: header.type,
+        linkname: header.linkname,
+      };
       if (!rules.check(entry, problems, inside)) {
         throw invalid(`refusing to restore: ${problems.items[0]?.message ?? header.name}`);
       }

@@ -65,7 +65,10 @@ export class SafetyRules {
     }
     const link = this.symlinkOnTheWay(entry.path);
     if (link !== undefined) {
-      return ['through-symlink', `${named} would be written through the symlink "${link}" the archive created`];
+      return [
+        'through-symlink',
+        `${named} would be written through the symlink "${link}" the archive created`,
+      ];
     }
     if ((entry.type === 'char-device' || entry.type === 'block-device') && selected && !this.#allowDevices) {
       return ['device', `${named} is a ${entry.type}; devices are restored only when explicitly allowed`];

@@ -10,13 +10,7 @@ import { invalid } from '../core/errors.ts';
 export const BLOCK_SIZE = 512;
 
 export type EntryType =
-  | 'file'
-  | 'directory'
-  | 'symlink'
-  | 'hardlink'
-  | 'char-device'
-  | 'block-device'
-  | 'fifo';
+  'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'block-device' | 'fifo';
 
 /** One archive member with every attribute Stowage keeps. */
 export interface TarHeader {
@@ -159,7 +153,12 @@ export function encodeHeader(header: TarHeader): Buffer {
   writeOctal(block, header.uid <= MAX_OCTAL_7 ? header.uid : 0, 108, 8);
   writeOctal(block, header.gid <= MAX_OCTAL_7 ? header.gid : 0, 116, 8);
   writeSize(block, header.size);
-  writeOctal(block, mtimeFits ? header.mtime : Math.min(Math.max(Math.floor(header.mtime), 0), MAX_OCTAL_11), 136, 12);
+  writeOctal(
+    block,
+    mtimeFits ? header.mtime : Math.min(Math.max(Math.floor(header.mtime), 0), MAX_OCTAL_11),
+    136,
+    12,
+  );
   block[156] = TYPEFLAGS[header.type].charCodeAt(0);
   if (pax.linkpath === undefined) writeString(block, header.linkname, 157, 100);
   else writeString(block, asciiFallback(header.linkname, 100), 157, 100);

@@ -38,7 +38,7 @@ describe('TarParser', () => {
     const tar = await buildTar([
       { name: 'a/', type: 'directory' },
       { name: 'a/one.txt', content: 'one'.repeat(300) },
-      { name: 'a/empty' , content: '' },
+      { name: 'a/empty', content: '' },
       { name: `a/${'long'.repeat(60)}.txt`, content: 'long name' },
       { name: 'a/ünï.txt', content: 'pax name' },
     ]);
@@ -116,7 +116,10 @@ describe('TarParser', () => {
     const sparse = Buffer.from(encodeHeader(plain('./sparse')));
     sparse[156] = 'S'.charCodeAt(0);
     fixChecksum(sparse);
-    assert.throws(() => parse(Buffer.concat([sparse, END_OF_ARCHIVE])), /entry "\.\/sparse" has unsupported tar type 'S'/);
+    assert.throws(
+      () => parse(Buffer.concat([sparse, END_OF_ARCHIVE])),
+      /entry "\.\/sparse" has unsupported tar type 'S'/,
+    );
     const latin1 = Buffer.from(encodeHeader(plain('./caf_')));
     latin1[5] = 0xe9;
     fixChecksum(latin1);

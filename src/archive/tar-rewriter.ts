@@ -63,21 +63,16 @@ export class TarRewriter extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let pushed = false;
     try {
       this.#parser.push(chunk);
-      if (this.#batchBytes >= BATCH_BYTES) {
-        this.#pushBatch();
-        pushed = true;
-      }
+      if (this.#batchBytes >= BATCH_BYTES) this.#pushBatch();
     } catch (error) {
       callback(error as Error);
       return;
     }
     const wait = this.#hooks.afterChunk?.();
-    if (wait !== undefined) wait.then(() => callback(), callback);
-    else if (pushed && process.env.YIELD === '1') setImmediate(callback);
-    else callback();
+    if (wait === undefined) callback();
+    else wait.then(() => callback(), callback);
   }
 
   override _flush(callback: TransformCallback): void {

@@ -79,10 +79,26 @@ describe('verifyArchive', () => {
         assert.equal(report.ok, true, `${command}: ${JSON.stringify(report.problems)}`);
         assert.equal(report.compression, 'gzip');
         assert.equal(report.manifestChecked, false);
-        assert.deepEqual({ files: report.contents.files, hardlinks: report.contents.hardlinks }, { files: 3, hardlinks: 1 });
+        assert.deepEqual(
+          { files: report.contents.files, hardlinks: report.contents.hardlinks },
+          { files: 3, hardlinks: 1 },
+        );
         const names: string[] = [];
         for await (const entry of listArchive(chunked(archive))) names.push(entry.path);
-        assert.deepEqual(names.sort(), ['./', './a.txt', './hard', './link', './sub', './sub/empty', `./sub/${UNICODE_NAME}`, `./sub/${'x'.repeat(200)}`].sort(), command);
+        assert.deepEqual(
+          names.sort(),
+          [
+            './',
+            './a.txt',
+            './hard',
+            './link',
+            './sub',
+            './sub/empty',
+            `./sub/${UNICODE_NAME}`,
+            `./sub/${'x'.repeat(200)}`,
+          ].sort(),
+          command,
+        );
       }
     });
   });
@@ -136,7 +152,10 @@ describe('verifyArchive', () => {
 
   it('reports a damaged file list instead of throwing', async () => {
     const b = await backup('zstd');
-    const report = await verify({ ...b, fileList: Buffer.from('{"format":"stowage-file-list","formatVersion":1}\nnot json\n') });
+    const report = await verify({
+      ...b,
+      fileList: Buffer.from('{"format":"stowage-file-list","formatVersion":1}\nnot json\n'),
+    });
     assert.ok(codes(report).includes('file-list'));
   });
 

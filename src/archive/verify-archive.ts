@@ -52,7 +52,10 @@ export async function verifyArchive(
   const problems = new ProblemList();
   const contents = emptyCounts();
   const reader = new ArchiveReader(archive);
-  const expected = options.fileList === undefined ? undefined : new ExpectedRecords(options.fileList, problems, options.ignoreRootTimes ?? false);
+  const expected =
+    options.fileList === undefined
+      ? undefined
+      : new ExpectedRecords(options.fileList, problems, options.ignoreRootTimes ?? false);
   try {
     await readAll(reader, contents, problems, options.inspect, expected);
     const summary = reader.summary;
@@ -113,11 +116,12 @@ function compareWithManifest(
     );
   }
   if (summary.compression !== manifest.compression) {
-    problems.add('archive-checksum', `archive is ${summary.compression}, the manifest says ${manifest.compression}`);
+    problems.add(
+      'archive-checksum',
+      `archive is ${summary.compression}, the manifest says ${manifest.compression}`,
+    );
   }
-  const differing = COUNT_KEYS.filter(
-    (key) => contents[key] !== manifest.contents[key],
-  );
+  const differing = COUNT_KEYS.filter((key) => contents[key] !== manifest.contents[key]);
   if (differing.length > 0) {
     const detail = differing.map((key) => `${key} ${contents[key]} (manifest ${manifest.contents[key]})`);
     problems.add('counts', `archive contents differ from the manifest: ${detail.join(', ')}`);
@@ -148,7 +152,8 @@ class ExpectedRecords {
       return;
     }
     let differences = recordDifferences(record, toFileRecord(entry.path, entry, entry.sha256));
-    if (this.#ignoreRootTimes && entry.path === ROOT_PATH) differences = differences.filter((d) => d !== 'mtime');
+    if (this.#ignoreRootTimes && entry.path === ROOT_PATH)
+      differences = differences.filter((d) => d !== 'mtime');
     if (differences.length > 0) {
       const what = differences.includes('sha256') ? 'data checksum' : differences.join(', ');
       this.#problems.add(
@@ -162,7 +167,8 @@ class ExpectedRecords {
   async finish(manifest: ArchiveManifest | undefined, problems: ProblemList): Promise<void> {
     let missing = 0;
     for (let record = await this.#next(); record !== undefined; record = await this.#next()) {
-      if (missing < 10) problems.add('truncated', `entry "${record.path}" of the file list is missing`, record.path);
+      if (missing < 10)
+        problems.add('truncated', `entry "${record.path}" of the file list is missing`, record.path);
       missing += 1;
     }
     if (missing > 10) problems.add('truncated', `${missing - 10} more entries of the file list are missing`);
@@ -170,7 +176,10 @@ class ExpectedRecords {
     const recorded = manifest?.fileList;
     if (summary === undefined || recorded === undefined || recorded === null) return;
     if (summary.sha256 !== recorded.sha256 || summary.records !== recorded.records) {
-      problems.add('file-list', `file list SHA-256 ${summary.sha256} differs from the manifest's ${recorded.sha256}`);
+      problems.add(
+        'file-list',
+        `file list SHA-256 ${summary.sha256} differs from the manifest's ${recorded.sha256}`,
+      );
     }
   }
 

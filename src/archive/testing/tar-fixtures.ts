@@ -57,7 +57,8 @@ export function memorySink(): Writable & { buffer(): Buffer } {
 export function chunked(buffer: Buffer, size = 64 * 1024): Readable {
   return Readable.from(
     (function* () {
-      for (let offset = 0; offset < buffer.length; offset += size) yield buffer.subarray(offset, offset + size);
+      for (let offset = 0; offset < buffer.length; offset += size)
+        yield buffer.subarray(offset, offset + size);
     })(),
   );
 }
@@ -83,14 +84,25 @@ export const UNICODE_NAME = 'ünïcødé-日本語-😀.txt';
 export function volumeEntries(prefix: string, options: { devices?: boolean } = {}): FixtureEntry[] {
   const entries: FixtureEntry[] = [
     { name: prefix, type: 'directory', mode: 0o755 },
-    { name: `${prefix}a.txt`, content: 'hello\n', mode: 0o640, uid: 1000, gid: 1000, uname: 'app', gname: 'app' },
+    {
+      name: `${prefix}a.txt`,
+      content: 'hello\n',
+      mode: 0o640,
+      uid: 1000,
+      gid: 1000,
+      uname: 'app',
+      gname: 'app',
+    },
     { name: `${prefix}setuid`, content: '#!/bin/sh\n', mode: 0o4755 },
     { name: `${prefix}empty-dir/`, type: 'directory', mode: 0o700 },
     { name: `${prefix}empty-file`, content: '' },
     { name: `${prefix}sub/`, type: 'directory', mode: 0o750 },
     { name: `${prefix}sub/${UNICODE_NAME}`, content: 'unicode\n' },
     { name: `${prefix}sub/${LONG_NAME}`, content: 'long\n' },
-    { name: `${prefix}sub/binary.bin`, content: Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256)) },
+    {
+      name: `${prefix}sub/binary.bin`,
+      content: Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256)),
+    },
     { name: `${prefix}link-out`, type: 'symlink', linkname: '/etc/passwd' },
     { name: `${prefix}link-in`, type: 'symlink', linkname: 'sub/binary.bin' },
     { name: `${prefix}hard`, type: 'link', linkname: `${prefix}a.txt` },
