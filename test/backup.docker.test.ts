@@ -3,7 +3,7 @@
  * by reading the restored files back through a container.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -349,8 +349,16 @@ describe(
         '-c',
         'mknod /d/null c 1 3 && echo ok > /d/f',
       );
+      // A socket too (busybox cannot make one): bound from this host in the volume's folder, the engine being local.
+      const [{ Mountpoint }] = JSON.parse(dockerOk('volume', 'inspect', devices)) as { Mountpoint: string }[];
+      const bound = spawnSync('python3', [
+        '-c',
+        `import socket; socket.socket(socket.AF_UNIX).bind('${Mountpoint}/app.sock')`,
+      ]);
+      assert.equal(bound.status, 0, String(bound.stderr));
       const result = s.json<BackupJson>(['backup', devices, '--to', folder]);
       assert.match(result.backups[0]!.warnings.join('\n'), /null: char-device 1:3/);
+      assert.match(result.backups[0]!.warnings.join('\n'), /\.\/app\.sock: socket not archived/);
       const refused = s.stowage(['restore', result.backups[0]!.archive, '--to', `nodev-${s.id}`]);
       assert.equal(refused.status, 2);
       assert.match(refused.stderr, /device/);

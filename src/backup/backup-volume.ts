@@ -16,6 +16,7 @@ import { backupKeys, type BackupKeys } from './archive-keys.ts';
 import type { BackupContext, TransferProgress } from './backup-context.ts';
 import { holdContainers, planConsistency, type ConsistencyFlags } from './consistency.ts';
 import { RunJournal } from './run-journal.ts';
+import { findSockets } from './socket-scan.ts';
 import { lockVolume } from './volume-lock.ts';
 
 export interface BackupRequest {
@@ -67,6 +68,7 @@ export async function backupVolume(context: BackupContext, request: BackupReques
     const fileList = await request.target.create(keys.fileList);
     pending.push(archive, fileList);
 
+    const sockets = engine.local && volume.mountpoint ? findSockets(volume.mountpoint) : Promise.resolve([]);
     const release = await holdContainers(engine, actions, journal);
     let manifest: ArchiveManifest;
     let releaseProblems: string[] = [];
@@ -156,7 +158,12 @@ export async function backupVolume(context: BackupContext, request: BackupReques
       held: actions
         .filter((a) => a.hold)
         .map((a) => ({ name: a.name, how: `${a.hold === 'stop' ? 'stopped' : 'paused'} (${a.reason})` })),
-      warnings: manifest.warnings.map((w) => `${w.path}: ${w.message}`),
+      warnings: [
+        ...manifest.warnings.map((w) => `${w.path}: ${w.message}`),
+        ...(await sockets).map(
+          (path) => `${path}: socket not archived (sockets cannot pass through the engine's archive API)`,
+        ),
+      ],
     };
   } catch (error) {
     await Promise.all(pending.map((object) => object.abort()));
