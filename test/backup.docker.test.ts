@@ -350,7 +350,7 @@ describe(
         'mknod /d/null c 1 3 && echo ok > /d/f',
       );
       // A socket too (busybox cannot make one): bound from this host in the volume's folder, the engine being local.
-      const [{ Mountpoint }] = JSON.parse(dockerOk('volume', 'inspect', devices)) as { Mountpoint: string }[];
+      const Mountpoint = dockerOk('volume', 'inspect', '-f', '{{.Mountpoint}}', devices);
       const bound = spawnSync('python3', [
         '-c',
         `import socket; socket.socket(socket.AF_UNIX).bind('${Mountpoint}/app.sock')`,
