@@ -4,6 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { buildBusyboxImage, startPrivateEngine, TEST_IMAGE } from './private-engine.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -22,6 +24,15 @@ const only = process.argv.slice(2);
 if (only.length === 0) {
   step('type-check', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
   step('lint', [join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
+}
+
+// Tools the tests call besides the engine: zstd (archives must extract with the reference tool) and python3.
+const missing = [['zstd', 'zstd'], ['python3', 'python3']].filter(([command]) => !['/usr/bin', '/bin', '/usr/local/bin'].some((dir) => existsSync(`${dir}/${command}`)));
+if (missing.length && process.getuid?.() === 0) {
+  console.error(`\n== installing ${missing.map(([, pkg]) => pkg).join(', ')} from Debian`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing.map(([, pkg]) => pkg!)], { stdio: ['ignore', 'ignore', 'inherit'], env });
 }
 
 console.error('\n== starting a private Docker engine');

@@ -3,11 +3,11 @@
  * magic bytes so that any archive opens without being told what it is.
  */
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import zlib from 'node:zlib';
 import { invalid } from '../core/errors.ts';
-import { availableParallelism } from 'node:os';
 import { FrameCompressor } from './frame-compressor.ts';
 import { createZstdCliCompressor } from './zstd-cli.ts';
 import { ZstdFrameSplitter } from './zstd-frames.ts';
@@ -49,7 +49,7 @@ export function detectCompression(head: Buffer): Compression {
     if (startsWith(head, magic)) {
       throw invalid(
         `the archive is ${format}-compressed; Stowage reads zstd, gzip or uncompressed tar`,
-        `decompress it first (for example \`${format === 'bzip2' ? 'bzip2' : format} -d\`)`,
+        `decompress it first (for example \`${format} -d\`)`,
       );
     }
   }
@@ -66,7 +66,12 @@ export function createCompressor(compression: Compression, options: CompressorOp
   const threads = options.threads ?? Math.min(4, availableParallelism());
   switch (options.compressor ?? 'workers') {
     case 'workers':
-      return new FrameCompressor(compression, { level, workers: threads });
+      try {
+        return new FrameCompressor(compression, { level, workers: threads });
+      } catch {
+        // No worker threads here: one stream is slower but produces the same format.
+        return createCompressor(compression, { ...options, compressor: 'stream' });
+      }
     case 'zstd-cli':
       if (compression !== 'zstd') throw invalid('the zstd-cli compressor writes zstd only');
       return createZstdCliCompressor(level, threads);

@@ -75,6 +75,9 @@ export class FrameCompressor extends Transform {
     this.#count = count;
     this.#format = format;
     this.#level = options.level;
+    // Started now so that a runtime without worker threads (e.g. the permission model without
+    // --allow-worker) fails here, where createCompressor can fall back, and not mid-archive.
+    this.#worker(0);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -111,10 +114,13 @@ export class FrameCompressor extends Transform {
     // Rejections are handled where the frame is awaited, in order; this only silences the early ones.
     promise.catch(() => {});
     this.#queue.push(promise);
-    this.#worker(id).postMessage({ id, data }, [data.buffer]);
+    const worker = this.#worker(id);
+    // Only a worker with a frame to return keeps the process alive (see #worker).
+    worker.ref();
+    worker.postMessage({ id, data }, [data.buffer]);
   }
 
-  /** Workers start on first use: a small archive needs one. */
+  /** The first worker starts at once, the others on first use: a small archive needs one. */
   #worker(id: number): Worker {
     const index = id % this.#count;
     const existing = this.#workers[index];
@@ -131,8 +137,15 @@ export class FrameCompressor extends Transform {
         this.destroy(new StowageError('failed', `compression worker exited unexpectedly (code ${code})`));
       }
     });
+    // An idle worker must not keep the process alive if the stream is dropped without being ended.
+    worker.unref();
     this.#workers[index] = worker;
     return worker;
+  }
+
+  #hasPendingFor(index: number): boolean {
+    for (const id of this.#waiting.keys()) if (id % this.#count === index) return true;
+    return false;
   }
 
   #terminate(): void {
@@ -154,6 +167,7 @@ export class FrameCompressor extends Transform {
     const waiting = this.#waiting.get(message.id);
     if (waiting === undefined) return;
     this.#waiting.delete(message.id);
+    if (!this.#hasPendingFor(message.id % this.#count)) this.#workers[message.id % this.#count]?.unref();
     if (message.data !== undefined) {
       waiting.resolve(Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength));
     } else {

@@ -11,6 +11,7 @@ export type { VerifyOptions, VerifyReport } from './verify-archive.ts';
 export { planRestore, selectionPath } from './restore-plan.ts';
 export type { RestorePlan, RestorePlanOptions } from './restore-plan.ts';
 export { createRestoreStream } from './restore-stream.ts';
+export type { RestoreStreamOptions } from './restore-stream.ts';
 export { listArchive, modeString } from './list-archive.ts';
 export type { ListedEntry } from './list-archive.ts';
 export { COMPRESSIONS, createCompressor, decompressedChunks, detectCompression } from './compression.ts';

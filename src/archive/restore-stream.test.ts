@@ -100,6 +100,19 @@ describe('createRestoreStream', () => {
     });
   });
 
+  it('names entries under a folder for an upload at its parent', async () => {
+    const archive = await stowageArchive(volumeEntries('./', { devices: false }));
+    const plan = await planRestore(chunked(archive));
+    const tar = await collect(createRestoreStream(chunked(archive), plan, { under: 'v' }));
+    const emitted = await names(tar);
+    assert.deepEqual(emitted.slice(0, 3), ['v/', 'v/a.txt', 'v/setuid']);
+    assert.ok(emitted.includes('v/hard => v/a.txt'));
+    await withTempDir(async (dir) => {
+      await extractTo(tar, dir);
+      assert.equal((await stat(join(dir, 'v', 'hard'))).ino, (await stat(join(dir, 'v', 'a.txt'))).ino);
+    });
+  });
+
   it('refuses to start from a plan that is not ok', async () => {
     const archive = await buildTar([{ name: '/etc/passwd', content: 'x' }]);
     const plan = await planRestore(chunked(archive));

@@ -1,6 +1,7 @@
 /**
  * Apply step of a restore: re-emits a planned archive as an uncompressed tar rooted for the engine's
- * `PUT /containers/{id}/archive?path=/v` (entries `./`, `./dir/`, `./file`), optionally only one path.
+ * `PUT /containers/{id}/archive?path=/v` (entries `./`, `./dir/`, `./file`), or under a folder name
+ * (`v/`, `v/file`) for an upload at `/`; optionally only one path.
  */
 import { createHash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
@@ -13,6 +14,14 @@ import { SafetyRules } from './safety-rules.ts';
 import type { TarHeader } from './tar-header.ts';
 import { TarRewriter } from './tar-rewriter.ts';
 
+export interface RestoreStreamOptions {
+  /**
+   * Name entries under this folder instead of `./` (`v` gives `v/`, `v/a`), for an upload at the folder's
+   * parent. The engine applies the root entry's owner and mode then, which it skips for `./`.
+   */
+  under?: string;
+}
+
 /**
  * Returns the tar to send to the engine. Throws `invalid` at once when the plan is not ok. The same safety
  * rules run again on this second read, so nothing unsafe is emitted even if the archive changed after
@@ -22,6 +31,7 @@ import { TarRewriter } from './tar-rewriter.ts';
 export function createRestoreStream(
   archive: AsyncIterable<Buffer | Uint8Array>,
   plan: RestorePlan,
+  options: RestoreStreamOptions = {},
 ): Readable {
   if (!plan.ok) {
     const first = plan.problems[0]?.message ?? 'the archive failed its checks';
@@ -43,7 +53,8 @@ export function createRestoreStream(
       if (!rules.check(entry, problems, inside)) {
         throw invalid(`refusing to restore: ${problems.items[0]?.message ?? header.name}`);
       }
-      return rename(header, path, inside, plan.path, plan.linkTargets);
+      const output = rename(header, path, inside, plan.path, plan.linkTargets);
+      return output === undefined || options.under === undefined ? output : reroot(output, options.under);
     },
   });
   const hash = createHash('sha256');
@@ -76,4 +87,12 @@ function rename(
   const holder = isWithin(target, selection) ? undefined : linkTargets[target];
   if (holder === path) return undefined;
   return { ...header, name: path, linkname: holder ?? target };
+}
+
+/** Moves a `./`-rooted entry (and a hard link's target) under `folder`. */
+function reroot(header: TarHeader, folder: string): TarHeader {
+  const base = folder.replace(/^\/+|\/+$/g, '');
+  const move = (name: string) => `${base}/${name.replace(/^\.\/?/, '')}`;
+  const linkname = header.type === 'hardlink' ? move(header.linkname) : header.linkname;
+  return { ...header, name: move(header.name), linkname };
 }

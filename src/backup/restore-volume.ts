@@ -17,7 +17,7 @@ import type { BackupContext } from './backup-context.ts';
 import { backupVolume } from './backup-volume.ts';
 import { RunJournal } from './run-journal.ts';
 import { lockVolume } from './volume-lock.ts';
-import { underVolumeMount, UPLOAD_ROOT } from './volume-root-tar.ts';
+import { UPLOAD_ROOT } from './volume-root-tar.ts';
 import { join } from 'node:path';
 
 export interface RestoreRequest {
@@ -201,8 +201,10 @@ async function write(
     engine,
     { mounts: [{ volume, target: HELPER_MOUNT, readOnly: false }], purpose: 'restore', tracker: journal },
     async (helper) => {
-      const tar = createRestoreStream(await archiveStream(source), plan);
-      await engine.containers.putArchive(helper, UPLOAD_ROOT, underVolumeMount(tar));
+      // Entries under `v/`, uploaded at `/`: the volume root becomes an ordinary entry whose owner and
+      // mode the engine applies (see volume-root-tar.ts).
+      const tar = createRestoreStream(await archiveStream(source), plan, { under: HELPER_MOUNT.slice(1) });
+      await engine.containers.putArchive(helper, UPLOAD_ROOT, tar);
     },
   );
 }
