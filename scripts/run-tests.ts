@@ -27,12 +27,20 @@ if (only.length === 0) {
 }
 
 // Tools the tests call besides the engine: zstd (archives must extract with the reference tool) and python3.
-const missing = [['zstd', 'zstd'], ['python3', 'python3']].filter(([command]) => !['/usr/bin', '/bin', '/usr/local/bin'].some((dir) => existsSync(`${dir}/${command}`)));
+const missing = [
+  ['zstd', 'zstd'],
+  ['python3', 'python3'],
+].filter(
+  ([command]) => !['/usr/bin', '/bin', '/usr/local/bin'].some((dir) => existsSync(`${dir}/${command}`)),
+);
 if (missing.length && process.getuid?.() === 0) {
   console.error(`\n== installing ${missing.map(([, pkg]) => pkg).join(', ')} from Debian`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing.map(([, pkg]) => pkg!)], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing.map(([, pkg]) => pkg!)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env,
+  });
 }
 
 console.error('\n== starting a private Docker engine');

@@ -17,11 +17,24 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
   let log = '';
   let token = '';
   const api = (path: string, init: RequestInit = {}, auth = token) =>
-    fetch(base + path, { ...init, headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
+    fetch(base + path, {
+      ...init,
+      headers: {
+        ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
+    });
 
-  async function waitForJob(id: string): Promise<{ state: string; result: Record<string, unknown>; error: unknown }> {
+  async function waitForJob(
+    id: string,
+  ): Promise<{ state: string; result: Record<string, unknown>; error: unknown }> {
     for (let i = 0; i < 300; i++) {
-      const job = (await (await api(`/api/jobs/${id}`)).json()) as { state: string; result: Record<string, unknown>; error: unknown };
+      const job = (await (await api(`/api/jobs/${id}`)).json()) as {
+        state: string;
+        result: Record<string, unknown>;
+        error: unknown;
+      };
       if (job.state !== 'running') return job;
       await sleep(100);
     }
@@ -31,7 +44,11 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
   before(async () => {
     s.volume(`api-${s.id}`);
     dockerOk('run', '--rm', '-v', `api-${s.id}:/d`, IMAGE, 'sh', '-c', 'echo served > /d/file');
-    daemon = spawn(process.execPath, [join(root, 'src/cli/bin.ts'), '--data-dir', s.dataDir, 'daemon', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    daemon = spawn(
+      process.execPath,
+      [join(root, 'src/cli/bin.ts'), '--data-dir', s.dataDir, 'daemon', '--listen', `127.0.0.1:${port}`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     daemon.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
     for (let i = 0; i < 100 && !log.includes('listening on'); i++) await sleep(100);
     assert.match(log, new RegExp(`listening on http://127.0.0.1:${port}`));
@@ -48,7 +65,9 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
       assert.equal((await api(path, {}, '')).status, 401, path);
       assert.equal((await api(path, {}, 'not-the-token')).status, 401, path);
     }
-    const body = (await (await api('/api/volumes', {}, '')).json()) as { error: { kind: string; hint: string } };
+    const body = (await (await api('/api/volumes', {}, '')).json()) as {
+      error: { kind: string; hint: string };
+    };
     assert.equal(body.error.kind, 'unauthorized');
     assert.match(body.error.hint, /stowage token/);
     assert.equal((await api('/healthz', {}, '')).status, 200, '/healthz is public');
@@ -57,7 +76,10 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
   test('the inventory endpoint matches the CLI', async () => {
     const fromApi = (await (await api('/api/volumes?sizes=false')).json()) as { name: string }[];
     const fromCli = s.json<{ name: string }[]>(['ls', '--no-size']);
-    assert.deepEqual(fromApi.map((v) => v.name), fromCli.map((v) => v.name));
+    assert.deepEqual(
+      fromApi.map((v) => v.name),
+      fromCli.map((v) => v.name),
+    );
     const one = (await (await api(`/api/volumes/api-${s.id}`)).json()) as { name: string; status: string };
     assert.equal(one.status, 'dangling');
     assert.equal((await api('/api/volumes/no-such-volume-here')).status, 404);
@@ -75,31 +97,56 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
     assert.match(events.headers.get('content-type') ?? '', /text\/event-stream/);
     const text = await events.text();
     assert.match(text, /event: done\ndata: .*"state":"succeeded"/);
-    assert.equal((await fetch(`${base}/api/jobs/${job.id}/events?ticket=${ticket}`)).status, 401, 'a ticket is spent');
+    assert.equal(
+      (await fetch(`${base}/api/jobs/${job.id}/events?ticket=${ticket}`)).status,
+      401,
+      'a ticket is spent',
+    );
     const done = await waitForJob(job.id);
     const backupId = done.result.backupId as number;
     const backups = (await (await api(`/api/backups?volume=api-${s.id}`)).json()) as { id: number }[];
     assert.ok(backups.some((b) => b.id === backupId));
-    const verify = await waitForJob(((await (await api(`/api/backups/${backupId}/verify`, { method: 'POST', body: '{}' })).json()) as { id: string }).id);
+    const verify = await waitForJob(
+      (
+        (await (await api(`/api/backups/${backupId}/verify`, { method: 'POST', body: '{}' })).json()) as {
+          id: string;
+        }
+      ).id,
+    );
     assert.equal(verify.result.ok, true);
-    const restore = await api(`/api/backups/${backupId}/restore`, { method: 'POST', body: JSON.stringify({ volume: `api-restored-${s.id}` }) });
+    const restore = await api(`/api/backups/${backupId}/restore`, {
+      method: 'POST',
+      body: JSON.stringify({ volume: `api-restored-${s.id}` }),
+    });
     assert.equal(restore.status, 202);
     const restored = await waitForJob(((await restore.json()) as { id: string }).id);
     assert.equal(restored.state, 'succeeded', JSON.stringify(restored.error));
-    assert.equal(dockerOk('run', '--rm', '-v', `api-restored-${s.id}:/d:ro`, IMAGE, 'cat', '/d/file'), 'served');
+    assert.equal(
+      dockerOk('run', '--rm', '-v', `api-restored-${s.id}:/d:ro`, IMAGE, 'cat', '/d/file'),
+      'served',
+    );
     dockerOk('volume', 'rm', `api-restored-${s.id}`);
   });
 
   test('no endpoint takes a host path: unknown body fields are refused', async () => {
-    const response = await api(`/api/backups/1/restore`, { method: 'POST', body: JSON.stringify({ volume: 'x', to: '/etc' }) });
+    const response = await api(`/api/backups/1/restore`, {
+      method: 'POST',
+      body: JSON.stringify({ volume: 'x', to: '/etc' }),
+    });
     assert.equal(response.status, 400);
   });
 
   test('metrics and the OpenAPI document', async () => {
     const metrics = await (await api('/metrics')).text();
-    assert.match(metrics, new RegExp(`stowage_backup_last_success_timestamp_seconds\\{volume="api-${s.id}"\\} \\d+`));
+    assert.match(
+      metrics,
+      new RegExp(`stowage_backup_last_success_timestamp_seconds\\{volume="api-${s.id}"\\} \\d+`),
+    );
     assert.match(metrics, /stowage_volumes_dangling \d+/);
-    const openapi = (await (await api('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    const openapi = (await (await api('/api/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     assert.match(openapi.openapi, /^3\./);
     assert.ok(openapi.paths['/api/volumes/{name}/backups']);
   });

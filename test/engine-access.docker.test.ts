@@ -221,7 +221,11 @@ describe(
     describe('ssh:// through a private sshd', () => {
       let sshd: SshServer;
       const sshHost = () => `ssh://root@127.0.0.1:${sshd.port}`;
-      const sshEnv = (): Env => ({ SSH_AUTH_SOCK: sshd.agentSocket, DOCKER_CONFIG: dockerConfig, STOWAGE_SSH_KNOWN_HOSTS: sshd.knownHosts });
+      const sshEnv = (): Env => ({
+        SSH_AUTH_SOCK: sshd.agentSocket,
+        DOCKER_CONFIG: dockerConfig,
+        STOWAGE_SSH_KNOWN_HOSTS: sshd.knownHosts,
+      });
 
       before(async () => {
         sshd = await startSshServer(remote.unixHost);
@@ -265,13 +269,25 @@ describe(
       test('an ssh host whose key is not in known_hosts is refused, as ssh refuses it, exit 5', () => {
         const empty = join(dockerConfig, 'empty_known_hosts');
         writeFileSync(empty, '');
-        const unknown = s.stowage(['--host', sshHost(), 'ls', '-q'], { ...sshEnv(), STOWAGE_SSH_KNOWN_HOSTS: empty });
+        const unknown = s.stowage(['--host', sshHost(), 'ls', '-q'], {
+          ...sshEnv(),
+          STOWAGE_SSH_KNOWN_HOSTS: empty,
+        });
         assert.equal(unknown.status, 5, unknown.stderr);
-        assert.match(unknown.stderr, new RegExp(`the ssh host key of \\[127\\.0\\.0\\.1\\]:${sshd.port} is not in`));
+        assert.match(
+          unknown.stderr,
+          new RegExp(`the ssh host key of \\[127\\.0\\.0\\.1\\]:${sshd.port} is not in`),
+        );
         assert.match(unknown.stderr, /hint: check the key and accept it as ssh would/);
         const other = join(dockerConfig, 'other_known_hosts');
-        writeFileSync(other, `[127.0.0.1]:${sshd.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n`);
-        const changed = s.stowage(['--host', sshHost(), 'ls', '-q'], { ...sshEnv(), STOWAGE_SSH_KNOWN_HOSTS: other });
+        writeFileSync(
+          other,
+          `[127.0.0.1]:${sshd.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n`,
+        );
+        const changed = s.stowage(['--host', sshHost(), 'ls', '-q'], {
+          ...sshEnv(),
+          STOWAGE_SSH_KNOWN_HOSTS: other,
+        });
         assert.equal(changed.status, 5, changed.stderr);
         assert.match(changed.stderr, /has CHANGED: someone may be intercepting the connection/);
       });

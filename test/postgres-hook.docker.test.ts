@@ -190,22 +190,19 @@ describe(
     });
 
     // The volume root must come back postgres-owned and 0700, or postgres refuses the data folder.
-    test(
-      'the --stop archive restores into a volume on which postgres starts with the rows',
-      async () => {
-        const restored = `${volume}-cold`;
-        const result = s.stowage(['restore', coldArchive, '--to', restored]);
-        assert.equal(result.status, 0, result.stderr);
-        const cold = `cold-${s.id}`;
-        await postgres(cold, restored);
-        assert.equal(items(cold), ROWS);
-        const log = docker('logs', cold);
-        assert.match(
-          log.stderr,
-          /database system was shut down at/,
-          'no crash recovery: the copy was consistent',
-        );
-      },
-    );
+    test('the --stop archive restores into a volume on which postgres starts with the rows', async () => {
+      const restored = `${volume}-cold`;
+      const result = s.stowage(['restore', coldArchive, '--to', restored]);
+      assert.equal(result.status, 0, result.stderr);
+      const cold = `cold-${s.id}`;
+      await postgres(cold, restored);
+      assert.equal(items(cold), ROWS);
+      const log = docker('logs', cold);
+      assert.match(
+        log.stderr,
+        /database system was shut down at/,
+        'no crash recovery: the copy was consistent',
+      );
+    });
   },
 );

@@ -4,11 +4,13 @@
  * host path or driver options pointing at the host, and nothing hands out the engine's socket.
  */
 import type { BackupRecord } from '../catalog/backup-store.ts';
+import type { RunRecord } from '../catalog/run-store.ts';
 import type { EngineInfo } from '../engine/contract.ts';
 import type { MountRow, SharedVolume } from '../inventory/mount-listing.ts';
 import type { volumeDetailsJson, volumeJson } from '../inventory/volume-json.ts';
 import type { VolumeQueryInput } from '../inventory/volume-query.ts';
 import type { Job, JobRegistry } from '../jobs/job-registry.ts';
+import type { ScheduleStatus } from '../schedules/schedule-status.ts';
 
 export type VolumeJson = ReturnType<typeof volumeJson>;
 export type VolumeDetailsJson = ReturnType<typeof volumeDetailsJson>;
@@ -26,6 +28,12 @@ export interface ApiBackend {
   startVerify(backupId: number, options: { restoreTest?: boolean }): Job;
   startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }): Job;
   startClone(source: string, destination: string): Job;
+  /** Every schedule (config and volume labels) with its next fire and last run. */
+  listSchedules(): ScheduleStatus[];
+  /** Starts a run of a schedule now. @throws StowageError 'not-found' for an unknown schedule. */
+  runSchedule(name: string): Promise<Job>;
+  /** Recorded runs, newest first. */
+  listRuns(filter: { schedule?: string; volume?: string; limit?: number }): RunRecord[];
   engineInfo(): Promise<EngineInfo>;
   /** Prometheus text exposition. */
   metrics(): Promise<{ contentType: string; body: string }>;

@@ -24,7 +24,9 @@ export function ensureToken(dataDir: string): string {
 export function readToken(dataDir: string): string {
   const file = tokenPath(dataDir);
   if (!existsSync(file)) {
-    throw new StowageError('not-found', `no API token in ${dataDir}`, { hint: 'start `stowage daemon` once, or run `stowage token --rotate` to create one' });
+    throw new StowageError('not-found', `no API token in ${dataDir}`, {
+      hint: 'start `stowage daemon` once, or run `stowage token --rotate` to create one',
+    });
   }
   return readFileSync(file, 'utf8').trim();
 }

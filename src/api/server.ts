@@ -12,6 +12,7 @@ import { tokensMatch } from './api-token.ts';
 import { errorBody, statusFor } from './http-errors.ts';
 import { backupRoutes } from './routes/backup-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
+import { scheduleRoutes } from './routes/schedule-routes.ts';
 import { systemRoutes } from './routes/system-routes.ts';
 import { volumeRoutes } from './routes/volume-routes.ts';
 import { TicketBook } from './tickets.ts';
@@ -22,14 +23,22 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
-const needsToken = (url: string) => url.startsWith('/api/') || url === '/metrics' || url.startsWith('/metrics?');
+const needsToken = (url: string) =>
+  url.startsWith('/api/') || url === '/metrics' || url.startsWith('/metrics?');
 
 export async function buildServer(backend: ApiBackend, options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
+  });
   const tickets = new TicketBook();
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Stowage API', version: VERSION, description: 'Docker volumes: inventory, backups, restores, jobs.' },
+      info: {
+        title: 'Stowage API',
+        version: VERSION,
+        description: 'Docker volumes: inventory, backups, restores, jobs.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -46,22 +55,32 @@ export async function buildServer(backend: ApiBackend, options: ServerOptions): 
     await reply
       .code(401)
       .header('www-authenticate', 'Bearer realm="stowage"')
-      .send(errorBody('unauthorized', given ? 'wrong API token' : 'missing API token', 'send `Authorization: Bearer TOKEN`; `stowage token` prints it'));
+      .send(
+        errorBody(
+          'unauthorized',
+          given ? 'wrong API token' : 'missing API token',
+          'send `Authorization: Bearer TOKEN`; `stowage token` prints it',
+        ),
+      );
   });
 
-  app.setErrorHandler(async (error: Error & { validation?: unknown; statusCode?: number }, _request, reply) => {
-    if (isStowageError(error)) return reply.code(statusFor(error.kind)).send(errorBody(error.kind, error.message, error.hint));
-    if (error.validation) return reply.code(400).send(errorBody('invalid', error.message));
-    const status = error.statusCode;
-    if (status && status < 500) return reply.code(status).send(errorBody('invalid', error.message));
-    app.log.error(error);
-    return reply.code(500).send(errorBody('internal', 'internal error', 'see the daemon log'));
-  });
+  app.setErrorHandler(
+    async (error: Error & { validation?: unknown; statusCode?: number }, _request, reply) => {
+      if (isStowageError(error))
+        return reply.code(statusFor(error.kind)).send(errorBody(error.kind, error.message, error.hint));
+      if (error.validation) return reply.code(400).send(errorBody('invalid', error.message));
+      const status = error.statusCode;
+      if (status && status < 500) return reply.code(status).send(errorBody('invalid', error.message));
+      app.log.error(error);
+      return reply.code(500).send(errorBody('internal', 'internal error', 'see the daemon log'));
+    },
+  );
 
   systemRoutes(app, backend, tickets);
   volumeRoutes(app, backend);
   backupRoutes(app, backend);
   jobRoutes(app, backend);
+  scheduleRoutes(app, backend);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   return app;
 }

@@ -30,6 +30,17 @@ function inspectFile(dataDir: string): { version: number; tables: string[]; jour
 }
 
 const LATEST = MIGRATIONS.at(-1)!.version;
+/** Every table of the latest schema, in name order. */
+const TABLES = [
+  'backups',
+  'history_coverage',
+  'history_gaps',
+  'protected_volumes',
+  'runs',
+  'schedule_state',
+  'volume_events',
+  'volume_summaries',
+];
 
 describe('openCatalog', () => {
   test('creates the folder (private) and the database at the latest schema version', () => {
@@ -40,7 +51,7 @@ describe('openCatalog', () => {
     assert.equal(statSync(dir).mode & 0o777, 0o700);
     assert.deepEqual(inspectFile(dir), {
       version: LATEST,
-      tables: ['backups', 'protected_volumes'],
+      tables: TABLES,
       journal: 'wal',
     });
   });
@@ -198,7 +209,7 @@ describe('migrate', () => {
     });
     assert.deepEqual(inspectFile(dir), {
       version: LATEST,
-      tables: ['backups', 'protected_volumes'],
+      tables: TABLES,
       journal: 'wal',
     });
   });

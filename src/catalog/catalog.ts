@@ -8,7 +8,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { StowageError } from '../core/errors.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { BackupStore } from './backup-store.ts';
+import { HistoryStore } from './history-store.ts';
 import { ProtectionStore } from './protection-store.ts';
+import { RunStore } from './run-store.ts';
 
 export const CATALOG_FILE = 'catalog.db';
 
@@ -16,11 +18,16 @@ export class Catalog {
   readonly db: DatabaseSync;
   readonly protections: ProtectionStore;
   readonly backups: BackupStore;
+  /** Volume history recorded by the daemon: events, summaries, coverage and gaps. */
+  readonly history: HistoryStore;
+  readonly runs: RunStore;
 
   constructor(db: DatabaseSync) {
     this.db = db;
     this.protections = new ProtectionStore(db);
     this.backups = new BackupStore(db);
+    this.history = new HistoryStore(db);
+    this.runs = new RunStore(db);
   }
 
   close(): void {

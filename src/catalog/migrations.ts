@@ -47,4 +47,92 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX backups_by_volume ON backups (volume, finished_at);`,
   },
+  {
+    version: 3,
+    name: 'volume history',
+    // Times are ISO 8601 UTC with milliseconds (toISOString), so text order is time order.
+    // volume_events: what the daemon's event recorder saw (source 'event'; event_key dedupes replays), or
+    //   inferred from the engine's state after reconnecting (source 'reconcile'; at = when it was seen).
+    // volume_summaries: one row per volume name and engine; first_* is the first user after its creation
+    //   (for an anonymous volume: the container and path that made it).
+    // history_coverage: stretches the recorder saw, with the last event seen (where a replay resumes);
+    // history_gaps: stretches it could not see.
+    sql: `
+      CREATE TABLE volume_events (
+        id             INTEGER PRIMARY KEY,
+        engine_id      TEXT NOT NULL,
+        volume         TEXT NOT NULL,
+        action         TEXT NOT NULL CHECK (action IN ('create', 'mount', 'unmount', 'destroy')),
+        container_id   TEXT,
+        container_name TEXT,
+        image          TEXT,
+        destination    TEXT,
+        read_only      INTEGER,
+        at             TEXT NOT NULL,
+        source         TEXT NOT NULL CHECK (source IN ('event', 'reconcile')),
+        event_key      TEXT,
+        UNIQUE (engine_id, event_key)
+      );
+      CREATE INDEX volume_events_by_volume ON volume_events (engine_id, volume, at);
+      CREATE INDEX volume_events_by_container ON volume_events (engine_id, container_id);
+      CREATE TABLE volume_summaries (
+        engine_id            TEXT NOT NULL,
+        volume               TEXT NOT NULL,
+        first_seen_at        TEXT NOT NULL,
+        created_at           TEXT,
+        last_mounted_at      TEXT,
+        destroyed_at         TEXT,
+        first_container_id   TEXT,
+        first_container_name TEXT,
+        first_image          TEXT,
+        first_destination    TEXT,
+        PRIMARY KEY (engine_id, volume)
+      );
+      CREATE TABLE history_coverage (
+        id              INTEGER PRIMARY KEY,
+        engine_id       TEXT NOT NULL,
+        started_at      TEXT NOT NULL,
+        ended_at        TEXT NOT NULL,
+        last_event_nano TEXT
+      );
+      CREATE INDEX history_coverage_by_engine ON history_coverage (engine_id, started_at);
+      CREATE TABLE history_gaps (
+        id        INTEGER PRIMARY KEY,
+        engine_id TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        ends_at   TEXT NOT NULL,
+        reason    TEXT NOT NULL
+      );
+      CREATE INDEX history_gaps_by_engine ON history_gaps (engine_id, starts_at);`,
+  },
+  {
+    version: 4,
+    name: 'scheduled runs',
+    // One row per volume per run of a schedule. `owner` (host:pid) tells a live run from one whose process
+    // died; `backup_id` has no foreign key because retention removes old backups but keeps their runs.
+    sql: `
+      CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY,
+        schedule    TEXT NOT NULL,
+        volume      TEXT,
+        engine_id   TEXT,
+        trigger     TEXT NOT NULL CHECK (trigger IN ('schedule', 'catch-up', 'manual')),
+        owner       TEXT,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        bytes       INTEGER,
+        result      TEXT CHECK (result IN ('success', 'failed', 'interrupted')),
+        error       TEXT,
+        backup_id   INTEGER,
+        removed     INTEGER
+      );
+      CREATE INDEX runs_by_schedule ON runs (schedule, started_at);
+      CREATE INDEX runs_by_volume ON runs (volume, started_at);
+      CREATE TABLE schedule_state (
+        schedule     TEXT PRIMARY KEY,
+        first_seen   TEXT NOT NULL,
+        last_fire    TEXT,
+        last_success TEXT
+      );`,
+  },
 ];

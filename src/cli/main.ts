@@ -8,6 +8,7 @@ import { runCli } from './run-cli.ts';
 import { VERSION } from '../core/version.ts';
 import type { BackupOptions } from './commands/backup.ts';
 import type { BackupsOptions } from './commands/backups.ts';
+import type { CostOptions } from './commands/cost.ts';
 import type { CreateOptions } from './commands/create.ts';
 import type { DaemonCommandOptions } from './commands/daemon.ts';
 import type { ForgetOptions } from './commands/forget.ts';
@@ -18,6 +19,7 @@ import type { ProtectOptions } from './commands/protect.ts';
 import type { MoveOptions, TransferOptions } from './commands/move.ts';
 import type { PruneOptions } from './commands/prune.ts';
 import type { RestoreOptions } from './commands/restore.ts';
+import type { RunsOptions } from './commands/schedules.ts';
 import type { VerifyOptions } from './commands/verify.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -116,10 +118,37 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       collect,
     )
     .option('--older-than <duration>', 'only volumes created more than DURATION ago')
+    .option(
+      '--unused-for <duration>',
+      "only volumes with no mount in the last DURATION, from the daemon's history (else their creation time)",
+    )
     .option('-y, --yes', 'remove the volumes (the plan is recomputed first)')
     .option('--json', 'print JSON')
     .action(async (options: PruneOptions, command: Command) =>
       (await import('./commands/prune.ts')).prune(await sessionFor(command), options),
+    );
+
+  program
+    .command('history')
+    .description("a volume's recorded history: created, every mount and unmount, last use, gaps")
+    .argument('<volume>', 'volume name (also one that no longer exists)')
+    .option('--json', 'print JSON')
+    .action(async (volume: string, options: { json?: boolean }, command: Command) =>
+      (await import('./commands/history.ts')).history(await sessionFor(command), volume, options),
+    );
+
+  program
+    .command('cost')
+    .description('estimated monthly cost of orphaned, dangling and idle volumes, per volume and in total')
+    .option('--price-per-gb-month <price>', 'storage price per GB (10^9 bytes) and month', '0.10')
+    .option(
+      '-f, --filter <key=value>',
+      'only volumes matching this docker filter (label=, driver=, name=)',
+      collect,
+    )
+    .option('--json', 'print JSON')
+    .action(async (options: CostOptions, command: Command) =>
+      (await import('./commands/cost.ts')).cost(await sessionFor(command), options),
     );
 
   program
@@ -197,6 +226,34 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--json', 'print JSON')
     .action(async (volume: string | undefined, options: BackupsOptions, command: Command) =>
       (await import('./commands/backups.ts')).backups(await sessionFor(command), volume, options),
+    );
+
+  program
+    .command('schedules')
+    .description('backup schedules (config file and volume labels) with next fire, last run and lateness')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) =>
+      (await import('./commands/schedules.ts')).schedules(await sessionFor(command), options),
+    );
+
+  program
+    .command('runs')
+    .description('recorded runs of schedules, newest first: start, duration, result, bytes, error')
+    .option('--schedule <name>', 'only this schedule')
+    .option('--volume <name>', 'only this volume')
+    .option('--limit <n>', 'at most this many runs', '50')
+    .option('--json', 'print JSON')
+    .action(async (options: RunsOptions, command: Command) =>
+      (await import('./commands/schedules.ts')).runs(await sessionFor(command), options),
+    );
+
+  program
+    .command('run-now')
+    .description('run a schedule now in this process (backup, verify, retention), as the daemon would')
+    .argument('<schedule>', 'schedule name (`stowage schedules` lists them)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: { json?: boolean }, command: Command) =>
+      (await import('./commands/schedules.ts')).runNow(await sessionFor(command), name, options),
     );
 
   program

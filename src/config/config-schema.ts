@@ -3,7 +3,11 @@
  * optional; unknown keys are errors, so a typo never silently does nothing.
  */
 import { z } from 'zod';
-import { DEFAULT_CONFIG, type StowageConfig } from './config-types.ts';
+import { formatRetentionPolicy, parseRetentionPolicy } from '../backup/retention-policy.ts';
+import { isStowageError } from '../core/errors.ts';
+import { parseDuration } from '../core/units.ts';
+import { DEFAULT_CONFIG, type ScheduleConfig, type StowageConfig } from './config-types.ts';
+import { cronProblem } from './cron-expression.ts';
 
 const engineSchema = z
   .strictObject({
@@ -11,6 +15,88 @@ const engineSchema = z
     context: z.string().min(1).optional(),
   })
   .refine((engine) => !(engine.host && engine.context), { message: 'set either host or context, not both' });
+
+/** A field checked by a parser that throws StowageError: its message becomes the issue. */
+function parsedBy(parse: (text: string) => unknown) {
+  return z.string().superRefine((text, ctx) => {
+    try {
+      parse(text);
+    } catch (error) {
+      if (!isStowageError(error)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  });
+}
+
+const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const scheduleSchema = z
+  .strictObject({
+    name: z.string().regex(SCHEDULE_NAME, {
+      message: 'a schedule name is letters, digits, ".", "_" and "-", starting with a letter or digit',
+    }),
+    cron: z.string().superRefine((expression, ctx) => {
+      const problem = cronProblem(expression.trim());
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    volumes: z.array(z.string().min(1)).min(1).optional(),
+    label: z
+      .string()
+      .regex(/^[^=\s][^=]*(=.*)?$/, { message: 'expected KEY or KEY=VALUE' })
+      .optional(),
+    project: z.string().min(1).optional(),
+    keep: parsedBy(parseRetentionPolicy).optional(),
+    jitter: parsedBy((text) => parseDuration(text, 'jitter')).optional(),
+    verify: z.boolean().default(true),
+    stop: z.boolean().default(false),
+    target: z.string().min(1).optional(),
+  })
+  .superRefine(
+    (schedule, ctx) => {
+      // Runs even when a field is wrong, so that these problems are listed with the others.
+      const given = schedule as Partial<Record<keyof typeof schedule, unknown>>;
+      if (given.volumes === undefined && given.label === undefined && given.project === undefined)
+        ctx.addIssue({ code: 'custom', message: 'selects no volume: set volumes, label or project' });
+      if (given.keep !== undefined && given.verify === false)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['keep'],
+          message: 'keep needs verify: retention only ever runs after a verified backup',
+        });
+    },
+    { when: () => true },
+  )
+  .transform((schedule): ScheduleConfig => ({
+    name: schedule.name,
+    cron: schedule.cron.trim(),
+    volumes: schedule.volumes ?? [],
+    label: schedule.label,
+    project: schedule.project,
+    keep:
+      schedule.keep === undefined ? undefined : formatRetentionPolicy(parseRetentionPolicy(schedule.keep)),
+    jitterMs: schedule.jitter === undefined ? 0 : parseDuration(schedule.jitter, 'jitter'),
+    verify: schedule.verify,
+    stop: schedule.stop,
+    target: schedule.target,
+  }));
+
+const schedulesSchema = z.array(scheduleSchema).superRefine(
+  (schedules, ctx) => {
+    const seen = new Set<unknown>();
+    schedules.forEach((schedule, index) => {
+      const name = (schedule as { name?: unknown } | null)?.name;
+      if (typeof name !== 'string') return;
+      if (seen.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `another schedule is named "${name}"`,
+        });
+      seen.add(name);
+    });
+  },
+  { when: () => true },
+);
 
 export const configSchema = z.strictObject({
   engine: engineSchema.optional(),
@@ -30,6 +116,21 @@ export const configSchema = z.strictObject({
   prune: z
     .strictObject({ protectLabels: z.array(z.string().min(1)).default([]) })
     .default({ protectLabels: [] }),
+  schedules: schedulesSchema.default([]),
+  notify: z
+    .strictObject({
+      webhook: z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' }).optional(),
+      on: z
+        .array(z.enum(['failure', 'success']))
+        .min(1)
+        .refine((events) => new Set(events).size === events.length, { message: 'an event is listed twice' })
+        .default(['failure']),
+    })
+    .default({ on: ['failure'] })
+    .transform((notify) => ({ webhook: notify.webhook, on: notify.on })),
+  scheduler: z
+    .strictObject({ concurrency: z.int().min(1).max(16).default(DEFAULT_CONFIG.scheduler.concurrency) })
+    .default({ concurrency: DEFAULT_CONFIG.scheduler.concurrency }),
 });
 
 // The schema must produce exactly the documented type.

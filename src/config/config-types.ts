@@ -16,10 +16,49 @@ export interface StowageConfig {
     /** Volumes carrying any of these labels (`KEY` or `KEY=VALUE`) are never pruned. */
     protectLabels: string[];
   };
+  /** Backups the daemon runs on cron schedules (docs/CONFIG.md). */
+  schedules: ScheduleConfig[];
+  notify: {
+    /** POSTed a JSON report after a scheduled run, for the events in `on`. */
+    webhook: string | undefined;
+    on: NotifyEvent[];
+  };
+  scheduler: {
+    /** Volumes backed up at once by all schedules together. */
+    concurrency: number;
+  };
+}
+
+export type NotifyEvent = 'failure' | 'success';
+
+/** One `schedules:` entry, validated: `cron` parses, `keep` is canonical, `jitter` is in milliseconds. */
+export interface ScheduleConfig {
+  name: string;
+  /** Croner syntax: 5 fields, or 6 with seconds first, or @hourly, @daily, @weekly, @monthly, @yearly. */
+  cron: string;
+  /** Volumes selected by name; `label` and `project` add to them. */
+  volumes: string[];
+  /** `KEY` or `KEY=VALUE`. */
+  label: string | undefined;
+  /** A compose project: volumes labelled `com.docker.compose.project=PROJECT`. */
+  project: string | undefined;
+  /** A retention policy in the `keep=` grammar, canonical (`last:7,daily:7`), applied after each good run. */
+  keep: string | undefined;
+  /** A random delay of up to this many milliseconds before each run. */
+  jitterMs: number;
+  /** Re-read every archive after writing it; retention needs it. */
+  verify: boolean;
+  /** Stop the running containers that use a volume during its backup. */
+  stop: boolean;
+  /** Folder for this schedule's archives; default `backup.target`. */
+  target: string | undefined;
 }
 
 export const DEFAULT_CONFIG: StowageConfig = Object.freeze<StowageConfig>({
   inventory: { sizeConcurrency: 8 },
   backup: { target: undefined, compression: 'zstd', concurrency: 2 },
   prune: { protectLabels: [] },
+  schedules: [],
+  notify: { webhook: undefined, on: ['failure'] },
+  scheduler: { concurrency: 2 },
 });

@@ -9,6 +9,9 @@ const DEFAULTS = {
   inventory: { sizeConcurrency: 8 },
   backup: { target: undefined, compression: 'zstd', concurrency: 2 },
   prune: { protectLabels: [] },
+  schedules: [],
+  notify: { webhook: undefined, on: ['failure'] },
+  scheduler: { concurrency: 2 },
 };
 
 /** The problem lines of an invalid config, or a failure when it parses. */

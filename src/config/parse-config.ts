@@ -24,7 +24,7 @@ export function parseConfig(text: string, file: string): StowageConfig {
         const where = lineOf(document, lines, at, unknownKey !== undefined);
         const message = unknownKey === undefined ? issue.message : 'unknown key';
         problems.push(
-          `${file}${where ? `:${where}` : ''}: ${at.length ? at.join('.') : '(top level)'}: ${message}`,
+          `${file}${where ? `:${where}` : ''}: ${at.length ? at.join('.') : '(top level)'}: ${scheduleOf(document, at)}${message}`,
         );
       }
     }
@@ -38,7 +38,10 @@ export function parseConfig(text: string, file: string): StowageConfig {
   );
 }
 
-/** The line of a key (when `atKey`) or of its value, for error messages. */
+/**
+ * The line of a key (when `atKey`) or of its value, for error messages; for a key that is missing, the
+ * line of the map that lacks it.
+ */
 function lineOf(document: Document, lines: LineCounter, path: string[], atKey: boolean): number | undefined {
   const parent = path.length > 1 ? document.getIn(path.slice(0, -1), true) : document.contents;
   if (atKey && isMap(parent)) {
@@ -47,5 +50,13 @@ function lineOf(document: Document, lines: LineCounter, path: string[], atKey: b
     if (range) return lines.linePos(range[0]).line;
   }
   const node = document.getIn(path, true) as { range?: [number, number] } | undefined;
-  return node?.range ? lines.linePos(node.range[0]).line : undefined;
+  if (node?.range) return lines.linePos(node.range[0]).line;
+  return path.length > 1 ? lineOf(document, lines, path.slice(0, -1), false) : undefined;
+}
+
+/** `schedule "nightly": ` for a problem inside a named schedule, so the message says which one. */
+function scheduleOf(document: Document, path: string[]): string {
+  if (path[0] !== 'schedules' || path.length < 2) return '';
+  const name = document.getIn([path[0], Number(path[1]), 'name']);
+  return typeof name === 'string' && name !== '' ? `schedule "${name}": ` : '';
 }

@@ -10,6 +10,8 @@ export class AuditLog {
   }
 
   record(entry: { action: string; subject: string; outcome: string }): void {
-    appendFileSync(this.#file, `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`, { mode: 0o600 });
+    appendFileSync(this.#file, `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`, {
+      mode: 0o600,
+    });
   }
 }

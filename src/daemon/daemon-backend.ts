@@ -16,6 +16,7 @@ import { volumeDetailsJson, volumeJson } from '../inventory/volume-json.ts';
 import { parseVolumeQuery } from '../inventory/volume-query.ts';
 import { JobRegistry } from '../jobs/job-registry.ts';
 import type { ProtectionMarks } from '../lifecycle/protection-marks.ts';
+import type { Scheduler } from '../schedules/scheduler.ts';
 import { LocalTarget } from '../targets/local-target.ts';
 import type { AuditLog } from './audit-log.ts';
 import { DaemonMetrics } from './daemon-metrics.ts';
@@ -26,6 +27,8 @@ export interface DaemonServices {
   marks: ProtectionMarks;
   config: () => StowageConfig;
   audit: AuditLog;
+  /** The scheduler, once started (it starts after the server listens). */
+  scheduler?: () => Scheduler | undefined;
 }
 
 export class DaemonBackend implements ApiBackend {
@@ -43,7 +46,9 @@ export class DaemonBackend implements ApiBackend {
   }
 
   async inspectVolume(name: string) {
-    return volumeDetailsJson(await inspectVolume(this.#services.context.engine, this.#services.inventory, name));
+    return volumeDetailsJson(
+      await inspectVolume(this.#services.context.engine, this.#services.inventory, name),
+    );
   }
 
   listMounts() {
@@ -78,9 +83,15 @@ export class DaemonBackend implements ApiBackend {
           compression: options.gzip ? 'gzip' : config.compression,
           consistency: { ...(options.stop ? { stop: true } : {}), ...(options.pause ? { pause: true } : {}) },
           signal: control.signal,
-          onProgress: (p) => control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
+          onProgress: (p) =>
+            control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
         });
-        return { backupId: result.id, files: result.manifest.contents.files, bytes: result.manifest.contents.bytes, durationMs: result.durationMs };
+        return {
+          backupId: result.id,
+          files: result.manifest.contents.files,
+          bytes: result.manifest.contents.bytes,
+          durationMs: result.durationMs,
+        };
       } catch (error) {
         this.#metrics.backupFailures.inc({ volume });
         throw error;
@@ -93,7 +104,11 @@ export class DaemonBackend implements ApiBackend {
     return this.jobs.start('verify', `#${backupId}`, async () => {
       const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
       const result = await verifyBackup(source, context.catalog, options.restoreTest ? context : undefined);
-      return { ok: result.ok, problems: result.report.problems.map((p) => p.message), restoreTest: result.restoreTest ?? null };
+      return {
+        ok: result.ok,
+        problems: result.report.problems.map((p) => p.message),
+        restoreTest: result.restoreTest ?? null,
+      };
     });
   }
 
@@ -107,7 +122,13 @@ export class DaemonBackend implements ApiBackend {
         ...(options.force ? { force: true } : {}),
         ...(options.path !== undefined ? { path: options.path } : {}),
       });
-      return { volume: result.volume, created: result.created, replaced: result.replaced, safetyBackup: result.safetyBackup ?? null, files: result.plan.selected.files };
+      return {
+        volume: result.volume,
+        created: result.created,
+        replaced: result.replaced,
+        safetyBackup: result.safetyBackup ?? null,
+        files: result.plan.selected.files,
+      };
     });
   }
 
@@ -115,10 +136,25 @@ export class DaemonBackend implements ApiBackend {
     return this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
       const result = await cloneVolume(this.#services.context, source, destination, {
         signal: control.signal,
-        onProgress: (p) => control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
+        onProgress: (p) =>
+          control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
       });
       return { files: result.files, bytes: result.bytes, droppedOptions: result.droppedOptions };
     });
+  }
+
+  listSchedules() {
+    return this.#services.scheduler?.()?.list() ?? [];
+  }
+
+  runSchedule(name: string) {
+    const scheduler = this.#services.scheduler?.();
+    if (!scheduler) throw notFound(`schedule ${name} does not exist`, 'the scheduler has not started yet');
+    return scheduler.runNow(name);
+  }
+
+  listRuns(filter: { schedule?: string; volume?: string; limit?: number }) {
+    return this.#services.context.catalog.runs.list(filter);
   }
 
   engineInfo() {
@@ -131,7 +167,10 @@ export class DaemonBackend implements ApiBackend {
 
   async health() {
     const problems: string[] = [];
-    await this.#services.context.engine.info().catch((error: Error) => problems.push(`engine: ${error.message}`));
+    await this.#services.context.engine
+      .info()
+      .catch((error: Error) => problems.push(`engine: ${error.message}`));
+    problems.push(...(this.#services.scheduler?.()?.health(new Date()) ?? []));
     return { ok: problems.length === 0, problems };
   }
 

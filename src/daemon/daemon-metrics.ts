@@ -14,7 +14,12 @@ export class DaemonMetrics {
 
   constructor(inventory: InventoryService, catalog: Catalog) {
     const registry = this.registry;
-    this.backupFailures = new Counter({ name: 'stowage_backup_failures_total', help: 'Backups that failed, since the daemon started', labelNames: ['volume'], registers: [registry] });
+    this.backupFailures = new Counter({
+      name: 'stowage_backup_failures_total',
+      help: 'Backups that failed, since the daemon started',
+      labelNames: ['volume'],
+      registers: [registry],
+    });
     // One collect fills every gauge from one listing, so a scrape costs one inventory pass.
     let collecting: Promise<void> | undefined;
     const collect = () => {
@@ -22,13 +27,15 @@ export class DaemonMetrics {
         const volumes = await inventory.list(parseVolumeQuery({ sizes: true }));
         for (const gauge of [size, inUse, lastSuccess, duration, bytes]) gauge.reset();
         for (const volume of volumes) {
-          if (typeof volume.sizeBytes === 'number') size.set({ volume: volume.name, driver: volume.driver }, volume.sizeBytes);
+          if (typeof volume.sizeBytes === 'number')
+            size.set({ volume: volume.name, driver: volume.driver }, volume.sizeBytes);
           inUse.set({ volume: volume.name }, volume.status === 'in-use' ? 1 : 0);
         }
         dangling.set(volumes.filter((v) => v.status === 'dangling').length);
         anonymous.set(volumes.filter((v) => v.anonymous).length);
         const newest = new Map<string, BackupRecord>();
-        for (const record of catalog.backups.list()) if (!newest.has(record.volume)) newest.set(record.volume, record);
+        for (const record of catalog.backups.list())
+          if (!newest.has(record.volume)) newest.set(record.volume, record);
         for (const [volume, record] of newest) {
           const finished = Date.parse(record.finishedAt);
           lastSuccess.set({ volume }, finished / 1000);
@@ -40,13 +47,53 @@ export class DaemonMetrics {
       });
       return collecting;
     };
-    const size = new Gauge({ name: 'stowage_volume_size_bytes', help: 'Volume size (absent where none can be measured)', labelNames: ['volume', 'driver'], registers: [registry], collect });
-    const inUse = new Gauge({ name: 'stowage_volume_in_use', help: '1 when a running container uses the volume', labelNames: ['volume'], registers: [registry], collect });
-    const dangling = new Gauge({ name: 'stowage_volumes_dangling', help: 'Volumes no container references', registers: [registry], collect });
-    const anonymous = new Gauge({ name: 'stowage_volumes_anonymous', help: 'Anonymous volumes', registers: [registry], collect });
-    const lastSuccess = new Gauge({ name: 'stowage_backup_last_success_timestamp_seconds', help: 'When the newest backup of the volume finished', labelNames: ['volume'], registers: [registry], collect });
-    const duration = new Gauge({ name: 'stowage_backup_duration_seconds', help: 'How long the newest backup of the volume took', labelNames: ['volume'], registers: [registry], collect });
-    const bytes = new Gauge({ name: 'stowage_backup_bytes', help: 'Data bytes in the newest backup of the volume', labelNames: ['volume'], registers: [registry], collect });
+    const size = new Gauge({
+      name: 'stowage_volume_size_bytes',
+      help: 'Volume size (absent where none can be measured)',
+      labelNames: ['volume', 'driver'],
+      registers: [registry],
+      collect,
+    });
+    const inUse = new Gauge({
+      name: 'stowage_volume_in_use',
+      help: '1 when a running container uses the volume',
+      labelNames: ['volume'],
+      registers: [registry],
+      collect,
+    });
+    const dangling = new Gauge({
+      name: 'stowage_volumes_dangling',
+      help: 'Volumes no container references',
+      registers: [registry],
+      collect,
+    });
+    const anonymous = new Gauge({
+      name: 'stowage_volumes_anonymous',
+      help: 'Anonymous volumes',
+      registers: [registry],
+      collect,
+    });
+    const lastSuccess = new Gauge({
+      name: 'stowage_backup_last_success_timestamp_seconds',
+      help: 'When the newest backup of the volume finished',
+      labelNames: ['volume'],
+      registers: [registry],
+      collect,
+    });
+    const duration = new Gauge({
+      name: 'stowage_backup_duration_seconds',
+      help: 'How long the newest backup of the volume took',
+      labelNames: ['volume'],
+      registers: [registry],
+      collect,
+    });
+    const bytes = new Gauge({
+      name: 'stowage_backup_bytes',
+      help: 'Data bytes in the newest backup of the volume',
+      labelNames: ['volume'],
+      registers: [registry],
+      collect,
+    });
   }
 
   async expose(): Promise<{ contentType: string; body: string }> {

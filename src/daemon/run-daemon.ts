@@ -14,6 +14,8 @@ import type { StowageConfig } from '../config/config-types.ts';
 import { invalid } from '../core/errors.ts';
 import type { InventoryService } from '../inventory/inventory-service.ts';
 import type { ProtectionMarks } from '../lifecycle/protection-marks.ts';
+import { startEventRecorder } from '../history/event-recorder.ts';
+import { startScheduler, type Scheduler } from '../schedules/scheduler.ts';
 import { AuditLog } from './audit-log.ts';
 import { DaemonBackend } from './daemon-backend.ts';
 
@@ -39,7 +41,8 @@ export interface RunningDaemon {
 export function parseListen(listen: string): { host: string; port: number } {
   const match = /^(?:\[([0-9a-f:]+)\]|([^:]*)):(\d{1,5})$/i.exec(listen.trim());
   const port = Number(match?.[3]);
-  if (!match || port > 65535) throw invalid(`invalid --listen "${listen}": expected HOST:PORT`, `e.g. ${DEFAULT_LISTEN}`);
+  if (!match || port > 65535)
+    throw invalid(`invalid --listen "${listen}": expected HOST:PORT`, `e.g. ${DEFAULT_LISTEN}`);
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
@@ -48,19 +51,46 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const dataDir = context.dataDir;
   ensureToken(dataDir);
   let config = options.config;
-  const backend = new DaemonBackend({ context, inventory: options.inventory, marks: options.marks, config: () => config, audit: new AuditLog(dataDir) });
+  // eslint-disable-next-line prefer-const -- assigned once the server listens; the backend reads it later
+  let scheduler: Scheduler | undefined;
+  const backend = new DaemonBackend({
+    context,
+    inventory: options.inventory,
+    marks: options.marks,
+    config: () => config,
+    audit: new AuditLog(dataDir),
+    scheduler: () => scheduler,
+  });
   const server = await buildServer(backend, { token: cachedToken(dataDir) });
   const { host, port } = parseListen(options.listen);
   const address = await server.listen({ host, port });
   log(`stowage daemon: listening on ${address} (engine ${context.engine.endpoint}, data ${dataDir})`);
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) log(`stowage daemon: warning: listening on ${host}, not only on this host; the API token is all that protects it`);
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host))
+    log(
+      `stowage daemon: warning: listening on ${host}, not only on this host; the API token is all that protects it`,
+    );
+  scheduler = startScheduler({
+    context,
+    configRef: () => config,
+    jobs: backend.jobs,
+    log: (line) => log(`stowage daemon: ${line}`),
+  });
+  // Volume history: what the engine does, from now on and (replayed) while the daemon was down.
+  const recorder = startEventRecorder({
+    engine: context.engine,
+    catalog: context.catalog,
+    log: (line) => log(`stowage daemon: ${line}`),
+  });
 
   const reload = async (why: string) => {
     try {
       config = await loadConfig(dataDir);
+      scheduler?.reload();
       log(`stowage daemon: configuration reloaded (${why})`);
     } catch (error) {
-      log(`stowage daemon: configuration NOT reloaded (${why}), keeping the previous one: ${(error as Error).message}`);
+      log(
+        `stowage daemon: configuration NOT reloaded (${why}), keeping the previous one: ${(error as Error).message}`,
+      );
     }
   };
   const onHup = () => void reload('SIGHUP');
@@ -72,10 +102,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     server,
     backend,
     async stop() {
+      await scheduler?.stop(); // first: nothing new starts while the rest shuts down
       process.off('SIGHUP', onHup);
       watcher?.close();
       await server.close();
       await backend.jobs.shutdown(60_000);
+      await recorder.stop();
     },
   };
 }

@@ -136,6 +136,43 @@ export interface ImageApi {
   importRootfs(tar: Readable, reference: string, changes: string[]): Promise<void>;
 }
 
+/** One entry of the engine's event stream, in Stowage's terms. */
+export interface EngineEvent {
+  /** `volume`, `container`, `image`, `network`, `daemon`... */
+  type: string;
+  /** `create`, `mount`, `unmount`, `destroy`, `start`, `die`... (may carry a suffix: `exec_start: sh`). */
+  action: string;
+  /** The actor: a container ID, a volume name, an image ID. */
+  id: string;
+  /** A container's name; a volume's name (its ID); undefined where the engine names none. */
+  name: string | undefined;
+  /** Container events carry the container's labels, `image` and `name`; volume mounts `container`, `destination`. */
+  attributes: Labels;
+  /** Milliseconds since the epoch, from the engine's `timeNano`. */
+  time: number;
+  /** Nanoseconds since the epoch, exact: an event's place in the stream, to resume from with `since`. */
+  timeNano: bigint;
+}
+
+/** The engine's event filters: values of one key are OR'd, keys AND'd (`type`, `event`, `container`, `volume`, `label`...). */
+export type EventFilters = Partial<
+  Record<'type' | 'event' | 'container' | 'volume' | 'image' | 'label', string[]>
+>;
+
+export interface EventsOptions {
+  /**
+   * Replay the events the engine still holds from this moment on (inclusive), then follow. A bigint is
+   * nanoseconds since the epoch (an event's `timeNano`). The engine keeps only its last 256 events, in
+   * memory: none survive its restart.
+   */
+  since?: Date | bigint;
+  /** Stop at this moment: with a past `until` the stream ends after the replay. */
+  until?: Date | bigint;
+  filters?: EventFilters;
+  /** Aborting ends the iteration (without an error). */
+  signal?: AbortSignal;
+}
+
 export interface Engine {
   /** Where this engine is, for messages (`unix:///var/run/docker.sock`). */
   readonly endpoint: string;
@@ -146,5 +183,11 @@ export interface Engine {
   readonly images: ImageApi;
   apiVersion(): Promise<string>;
   info(): Promise<EngineInfo>;
+  /**
+   * The engine's event stream (`GET /events`), in order. Ends when `until` passes, when the signal aborts,
+   * or when the engine closes the stream; throws StowageError 'unreachable' when there is no engine, and
+   * the transport's error when the connection breaks mid-stream.
+   */
+  events(options?: EventsOptions): AsyncIterable<EngineEvent>;
   close(): void;
 }

@@ -2,8 +2,17 @@
  * The Engine contract over the Docker HTTP API. One instance per engine connection; cheap to create
  * (nothing is dialled until the first call).
  */
-import type { ContainerApi, Engine, EngineInfo, ImageApi, VolumeApi } from './contract.ts';
+import type {
+  ContainerApi,
+  Engine,
+  EngineEvent,
+  EngineInfo,
+  EventsOptions,
+  ImageApi,
+  VolumeApi,
+} from './contract.ts';
 import { DockerContainers } from './docker-containers.ts';
+import { streamEvents } from './docker-events.ts';
 import { DockerImages } from './docker-images.ts';
 import { DockerVolumes } from './docker-volumes.ts';
 import { resolveEndpoint, type EndpointChoice, type EngineEndpoint } from './endpoint.ts';
@@ -56,6 +65,10 @@ export class DockerEngine implements Engine {
       os: wire.OperatingSystem,
       dockerRootDir: wire.DockerRootDir,
     };
+  }
+
+  events(options: EventsOptions = {}): AsyncIterable<EngineEvent> {
+    return streamEvents(this.#transport, options);
   }
 
   close(): void {

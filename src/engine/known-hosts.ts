@@ -63,10 +63,21 @@ function matchesHost(patterns: string, name: string): boolean {
 }
 
 const glob = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
 
 /** Reads every known_hosts file there is; the first definite answer wins. */
-export function verifyHostKey(host: string, port: number, key: Buffer, env: NodeJS.ProcessEnv = process.env): HostKeyVerdict {
+export function verifyHostKey(
+  host: string,
+  port: number,
+  key: Buffer,
+  env: NodeJS.ProcessEnv = process.env,
+): HostKeyVerdict {
   let verdict: HostKeyVerdict = 'unknown';
   for (const file of knownHostsFiles(env)) {
     let text: string;

@@ -53,7 +53,11 @@ export function openSshConnection(endpoint: EngineEndpoint): Connection {
           resolve,
         );
         request.on('error', (error) =>
-          reject(hostKeyError(hostKey, target, endpoint, operation, error) ?? sshError(error, target, endpoint, operation) ?? transportError(error, endpoint, operation)),
+          reject(
+            hostKeyError(hostKey, target, endpoint, operation, error) ??
+              sshError(error, target, endpoint, operation) ??
+              transportError(error, endpoint, operation),
+          ),
         );
         if (body === undefined) request.end();
         else if (Buffer.isBuffer(body)) request.end(body);
@@ -65,7 +69,13 @@ export function openSshConnection(endpoint: EngineEndpoint): Connection {
 }
 
 /** The connection was refused because of the server's key: say which way, and what to check. */
-function hostKeyError(verdict: HostKeyVerdict, target: SshTarget, endpoint: EngineEndpoint, operation: string, cause: Error): StowageError | undefined {
+function hostKeyError(
+  verdict: HostKeyVerdict,
+  target: SshTarget,
+  endpoint: EngineEndpoint,
+  operation: string,
+  cause: Error,
+): StowageError | undefined {
   if (verdict === 'known') return undefined;
   const name = hostEntryName(target.host, target.port);
   const files = knownHostsFiles().join(' or ');
@@ -79,7 +89,10 @@ function hostKeyError(verdict: HostKeyVerdict, target: SshTarget, endpoint: Engi
     verdict === 'unknown'
       ? `check the key and accept it as ssh would: \`ssh -p ${target.port} ${target.username}@${target.host} true\``
       : `if the host was really reinstalled, remove its old key with \`ssh-keygen -R '${name}'\` and connect once with ssh`;
-  return new StowageError('unreachable', `${message} (${endpoint.url}, from ${endpoint.source})`, { hint, cause });
+  return new StowageError('unreachable', `${message} (${endpoint.url}, from ${endpoint.source})`, {
+    hint,
+    cause,
+  });
 }
 
 /** ssh2 marks a refused login with `level: 'client-authentication'`; the generic hint would mislead. */

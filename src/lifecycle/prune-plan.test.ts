@@ -1,20 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { IdleState } from '../history/idle-state.ts';
 import type { VolumeRecord, VolumeStatus } from '../inventory/volume-record.ts';
-import { planPrune, type PrunePlan, type SkippedVolume } from './prune-plan.ts';
+import { formatSpan, planPrune, type PrunePlan, type SkippedVolume, type UnusedFor } from './prune-plan.ts';
 
 const HEX = (c: string) => c.repeat(64);
 
 function volume(
   name: string,
-  fields: { status?: VolumeStatus; anonymous?: boolean; protected?: boolean; sizeBytes?: number | null } = {},
+  fields: {
+    status?: VolumeStatus;
+    anonymous?: boolean;
+    protected?: boolean;
+    sizeBytes?: number | null;
+    createdAt?: string;
+  } = {},
 ): VolumeRecord {
   const record: VolumeRecord = {
     name,
     driver: 'local',
     scope: 'local',
     mountpoint: `/var/lib/docker/volumes/${name}/_data`,
-    createdAt: '2026-01-01T00:00:00Z',
+    createdAt: 'createdAt' in fields ? fields.createdAt : '2026-01-01T00:00:00Z',
     labels: {},
     options: {},
     anonymous: fields.anonymous ?? false,
@@ -181,4 +188,223 @@ describe('planPrune: a whole listing', () => {
       unknownSizes: 0,
     });
   });
+});
+
+describe('planPrune --unused-for', () => {
+  const NOW = new Date('2026-03-01T00:00:00Z');
+  const DAY = 86_400_000;
+  const ago = (days: number) => new Date(NOW.getTime() - days * DAY);
+  const D = 30 * DAY;
+  const state = (fields: Partial<IdleState>): IdleState => ({
+    lastUsedAt: undefined,
+    idleForMs: 0,
+    certainty: 'known',
+    inUse: false,
+    gap: undefined,
+    ...fields,
+  });
+  const gap = { from: ago(10), to: ago(9), reason: 'the engine restarted' };
+
+  const cases: {
+    name: string;
+    createdAt?: string;
+    idle: IdleState | undefined;
+    expected: UnusedFor | { reason: SkippedVolume['reason']; detail: string };
+  }[] = [
+    {
+      name: 'known idle for 45 days: removed',
+      idle: state({ lastUsedAt: ago(45), idleForMs: 45 * DAY }),
+      expected: {
+        basis: 'history',
+        lastUsedAt: ago(45).toISOString(),
+        idleForMs: 45 * DAY,
+        certainty: 'known',
+        note: undefined,
+      },
+    },
+    {
+      name: 'exactly D: removed',
+      idle: state({ lastUsedAt: ago(30), idleForMs: D }),
+      expected: {
+        basis: 'history',
+        lastUsedAt: ago(30).toISOString(),
+        idleForMs: D,
+        certainty: 'known',
+        note: undefined,
+      },
+    },
+    {
+      name: 'used 3 days ago: kept',
+      idle: state({ lastUsedAt: ago(3), idleForMs: 3 * DAY }),
+      expected: { reason: 'used recently', detail: `last used ${ago(3).toISOString()}, less than 30d ago` },
+    },
+    {
+      name: 'never used, created 10 days ago: kept',
+      idle: state({ idleForMs: 10 * DAY }),
+      expected: { reason: 'used recently', detail: 'never seen used, created less than 30d ago' },
+    },
+    {
+      name: 'in use when last seen: kept',
+      idle: state({ lastUsedAt: NOW, inUse: true }),
+      expected: { reason: 'used recently', detail: 'in use when last seen by the daemon' },
+    },
+    {
+      name: 'idle 45 days as far as seen, but a gap 10 days ago: unknown, kept',
+      idle: state({ lastUsedAt: ago(45), idleForMs: 9 * DAY, certainty: 'unknown', gap }),
+      expected: {
+        reason: 'idle time unknown',
+        detail: `last used ${ago(45).toISOString()}, but the history has a gap within the last 30d (${ago(10).toISOString()} to ${ago(9).toISOString()}: the engine restarted)`,
+      },
+    },
+    {
+      name: 'a gap 40 days ago, none since, last used 60 days ago: the last 30 days are known, removed',
+      idle: state({
+        lastUsedAt: ago(60),
+        idleForMs: 39 * DAY,
+        certainty: 'unknown',
+        gap: { from: ago(40), to: ago(39), reason: 'x' },
+      }),
+      expected: {
+        basis: 'history',
+        lastUsedAt: ago(60).toISOString(),
+        idleForMs: 39 * DAY,
+        certainty: 'unknown',
+        note: 'unused for at least 39d; before that, unknown',
+      },
+    },
+    {
+      name: 'used 3 days ago and a gap since: used recently, certainly',
+      idle: state({
+        lastUsedAt: ago(3),
+        idleForMs: 1 * DAY,
+        certainty: 'unknown',
+        gap: { from: ago(2), to: ago(1), reason: 'x' },
+      }),
+      expected: { reason: 'used recently', detail: `last used ${ago(3).toISOString()}, less than 30d ago` },
+    },
+    {
+      name: 'the daemon is not recording now: unknown, kept',
+      idle: state({
+        lastUsedAt: ago(90),
+        idleForMs: 0,
+        certainty: 'unknown',
+        gap: { from: ago(5), to: NOW, reason: 'not recording' },
+      }),
+      expected: {
+        reason: 'idle time unknown',
+        detail: `last used ${ago(90).toISOString()}, but the history has a gap within the last 30d (${ago(5).toISOString()} to ${NOW.toISOString()}: not recording)`,
+      },
+    },
+    {
+      name: 'no creation time and the history does not reach back: unknown, kept',
+      idle: state({ idleForMs: 5 * DAY, certainty: 'unknown' }),
+      expected: {
+        reason: 'idle time unknown',
+        detail: 'never seen used, but the history does not go back 30d',
+      },
+    },
+    {
+      name: 'no history, created 100 days ago: removed, counted from creation, and said so',
+      createdAt: ago(100).toISOString(),
+      idle: undefined,
+      expected: {
+        basis: 'creation',
+        lastUsedAt: null,
+        idleForMs: 100 * DAY,
+        certainty: 'unknown',
+        note: 'no history of its use: counted from its creation',
+      },
+    },
+    {
+      name: 'no history, created 2 days ago: kept',
+      createdAt: ago(2).toISOString(),
+      idle: undefined,
+      expected: { reason: 'used recently', detail: 'created 2d ago, less than 30d (no history of it)' },
+    },
+    {
+      name: 'no history and no creation time: unknown, kept',
+      createdAt: undefined,
+      idle: undefined,
+      expected: {
+        reason: 'idle time unknown',
+        detail: 'no history of it and the engine gives no creation time',
+      },
+    },
+  ];
+
+  for (const c of cases) {
+    test(c.name, () => {
+      const record = volume(HEX('e'), {
+        anonymous: true,
+        sizeBytes: 10,
+        createdAt: 'createdAt' in c ? c.createdAt : ago(365).toISOString(),
+      });
+      const idle = new Map(c.idle ? [[record.name, c.idle]] : []);
+      const plan = planPrune([record], { all: false, unusedForMs: D }, idle, NOW);
+      if ('reason' in c.expected) {
+        assert.deepEqual(plan.remove, []);
+        assert.deepEqual(plan.skipped, [{ name: record.name, ...c.expected }]);
+      } else {
+        assert.deepEqual(plan.skipped, []);
+        assert.deepEqual(plan.remove[0]?.unused, c.expected);
+      }
+    });
+  }
+
+  test('the history never overrides the other rules: in use, stopped users, protected, named', () => {
+    const idleForever = state({ lastUsedAt: ago(400), idleForMs: 400 * DAY });
+    const listing = [
+      volume('running', { status: 'in-use' }),
+      volume('stopped', { status: 'idle' }),
+      volume(HEX('p'), { anonymous: true, protected: true }),
+      volume('named'),
+    ];
+    const idle = new Map(listing.map((v) => [v.name, idleForever]));
+    const plan = planPrune(listing, { all: false, unusedForMs: D }, idle, NOW);
+    assert.deepEqual(plan.remove, []);
+    assert.deepEqual(
+      plan.skipped.map((s) => s.reason),
+      ['in use', 'referenced by stopped containers', 'protected', 'named (use --all)'],
+    );
+  });
+
+  test('without --unused-for, idle states are not read and candidates carry nothing new', () => {
+    const record = volume(HEX('f'), { anonymous: true, sizeBytes: 1 });
+    const plan = planPrune([record], { all: false }, new Map([[record.name, state({ inUse: true })]]), NOW);
+    assert.deepEqual(Object.keys(plan.remove[0]!).sort(), [
+      'anonymous',
+      'createdAt',
+      'driver',
+      'name',
+      'sizeBytes',
+    ]);
+  });
+
+  test('reclaimable space counts only what --unused-for lets through', () => {
+    const old = volume(HEX('1'), { anonymous: true, sizeBytes: 100 });
+    const recent = volume(HEX('2'), { anonymous: true, sizeBytes: 999 });
+    const idle = new Map([
+      [old.name, state({ lastUsedAt: ago(40), idleForMs: 40 * DAY })],
+      [recent.name, state({ lastUsedAt: ago(1), idleForMs: DAY })],
+    ]);
+    const plan = planPrune([old, recent], { all: false, unusedForMs: D }, idle, NOW);
+    assert.equal(plan.reclaimableBytes, 100);
+    assert.deepEqual(
+      plan.remove.map((c) => c.name),
+      [old.name],
+    );
+  });
+});
+
+describe('formatSpan', () => {
+  const cases: [number, string][] = [
+    [0, '0s'],
+    [999, '0s'],
+    [45_000, '45s'],
+    [90_000, '1m 30s'],
+    [3_600_000, '1h'],
+    [30 * 86_400_000, '30d'],
+    [86_400_000 + 4 * 3_600_000 + 59_000, '1d 4h'],
+  ];
+  for (const [ms, text] of cases) test(`${ms} ms: ${text}`, () => assert.equal(formatSpan(ms), text));
 });

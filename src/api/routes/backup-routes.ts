@@ -9,7 +9,12 @@ interface IdParams {
 export function backupRoutes(app: FastifyInstance, backend: ApiBackend): void {
   app.get<{ Querystring: { volume?: string } }>(
     '/api/backups',
-    { schema: { summary: 'Backups in the catalog, newest first', querystring: { type: 'object', additionalProperties: false, properties: { volume: volumeName } } } },
+    {
+      schema: {
+        summary: 'Backups in the catalog, newest first',
+        querystring: { type: 'object', additionalProperties: false, properties: { volume: volumeName } },
+      },
+    },
     (request) => Promise.resolve(backend.listBackups(request.query.volume)),
   );
 
@@ -19,11 +24,16 @@ export function backupRoutes(app: FastifyInstance, backend: ApiBackend): void {
       schema: {
         summary: 'Start a verify job (every checksum; optionally a restore test)',
         params: idParams,
-        body: { type: 'object', additionalProperties: false, properties: { restoreTest: { type: 'boolean' } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { restoreTest: { type: 'boolean' } },
+        },
         response: { 202: jobSchema, ...errors },
       },
     },
-    async (request, reply) => reply.code(202).send(backend.startVerify(request.params.id, request.body ?? {})),
+    async (request, reply) =>
+      reply.code(202).send(backend.startVerify(request.params.id, request.body ?? {})),
   );
 
   app.post<{ Params: IdParams; Body: { volume?: string; force?: boolean; path?: string } }>(
@@ -35,14 +45,22 @@ export function backupRoutes(app: FastifyInstance, backend: ApiBackend): void {
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { volume: volumeName, force: { type: 'boolean' }, path: { type: 'string', maxLength: 4096 } },
+          properties: {
+            volume: volumeName,
+            force: { type: 'boolean' },
+            path: { type: 'string', maxLength: 4096 },
+          },
         },
         response: { 202: jobSchema, ...errors },
       },
     },
     async (request, reply) => {
       const job = backend.startRestore(request.params.id, request.body ?? {});
-      backend.audit({ action: 'restore', subject: `backup #${request.params.id} -> ${request.body?.volume ?? '(archived name)'}`, outcome: `job ${job.id}` });
+      backend.audit({
+        action: 'restore',
+        subject: `backup #${request.params.id} -> ${request.body?.volume ?? '(archived name)'}`,
+        outcome: `job ${job.id}`,
+      });
       return reply.code(202).send(job);
     },
   );

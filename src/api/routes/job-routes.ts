@@ -8,30 +8,52 @@ interface IdParams {
   id: string;
 }
 
-const params = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] } as const;
+const params = {
+  type: 'object',
+  properties: { id: { type: 'string', format: 'uuid' } },
+  required: ['id'],
+} as const;
 
 export function jobRoutes(app: FastifyInstance, backend: ApiBackend): void {
   const find = (id: string): Job => {
     const job = backend.jobs.get(id);
-    if (!job) throw notFound(`job ${id} does not exist`, 'jobs are kept in memory: a daemon restart forgets them');
+    if (!job)
+      throw notFound(`job ${id} does not exist`, 'jobs are kept in memory: a daemon restart forgets them');
     return job;
   };
 
-  app.get('/api/jobs', { schema: { summary: 'Recent and running jobs, newest first' } }, () => Promise.resolve(backend.jobs.list()));
+  app.get('/api/jobs', { schema: { summary: 'Recent and running jobs, newest first' } }, () =>
+    Promise.resolve(backend.jobs.list()),
+  );
 
-  app.get<{ Params: IdParams }>('/api/jobs/:id', { schema: { summary: 'One job', params, response: { 200: jobSchema, ...errors } } }, (request) => Promise.resolve(find(request.params.id)));
+  app.get<{ Params: IdParams }>(
+    '/api/jobs/:id',
+    { schema: { summary: 'One job', params, response: { 200: jobSchema, ...errors } } },
+    (request) => Promise.resolve(find(request.params.id)),
+  );
 
   // Server-sent events: `progress` while the job runs, then one `done`. Authenticated by the bearer token,
   // or by `?ticket=` from POST /api/tickets for a browser's EventSource.
   app.get<{ Params: IdParams; Querystring: { ticket?: string } }>(
     '/api/jobs/:id/events',
-    { schema: { summary: 'Live progress of a job (text/event-stream)', params, querystring: { type: 'object', properties: { ticket: { type: 'string' } } } } },
+    {
+      schema: {
+        summary: 'Live progress of a job (text/event-stream)',
+        params,
+        querystring: { type: 'object', properties: { ticket: { type: 'string' } } },
+      },
+    },
     async (request, reply) => {
       const job = find(request.params.id);
       reply.hijack();
       const out = reply.raw;
-      out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      const send = (type: string, data: Job) => out.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      out.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      const send = (type: string, data: Job) =>
+        out.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
       if (job.state !== 'running') {
         send('done', job);
         out.end();

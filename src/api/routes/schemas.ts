@@ -4,7 +4,11 @@ export const errorSchema = {
   properties: {
     error: {
       type: 'object',
-      properties: { kind: { type: 'string' }, message: { type: 'string' }, hint: { type: ['string', 'null'] } },
+      properties: {
+        kind: { type: 'string' },
+        message: { type: 'string' },
+        hint: { type: ['string', 'null'] },
+      },
       required: ['kind', 'message', 'hint'],
     },
   },
@@ -29,5 +33,9 @@ export const jobSchema = {
 
 export const volumeName = { type: 'string', minLength: 1, maxLength: 255 } as const;
 export const nameParams = { type: 'object', properties: { name: volumeName }, required: ['name'] } as const;
-export const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
+export const idParams = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1 } },
+  required: ['id'],
+} as const;
 export const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema } as const;

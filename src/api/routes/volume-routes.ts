@@ -32,16 +32,35 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
     async (request) => backend.listVolumes(request.query),
   );
 
-  app.get<{ Params: NameParams }>('/api/volumes/:name', { schema: { summary: 'Everything about one volume', params: nameParams, response: { ...errors } } }, async (request) =>
-    backend.inspectVolume(request.params.name),
+  app.get<{ Params: NameParams }>(
+    '/api/volumes/:name',
+    { schema: { summary: 'Everything about one volume', params: nameParams, response: { ...errors } } },
+    async (request) => backend.inspectVolume(request.params.name),
   );
 
-  app.get('/api/mounts', { schema: { summary: "Every container's mounts" } }, async () => backend.listMounts());
-  app.get('/api/mounts/shared', { schema: { summary: 'Volumes mounted by several containers, and their writers' } }, async () => backend.sharedVolumes());
+  app.get('/api/mounts', { schema: { summary: "Every container's mounts" } }, async () =>
+    backend.listMounts(),
+  );
+  app.get(
+    '/api/mounts/shared',
+    { schema: { summary: 'Volumes mounted by several containers, and their writers' } },
+    async () => backend.sharedVolumes(),
+  );
 
   app.put<{ Params: NameParams; Body: { reason?: string } }>(
     '/api/volumes/:name/protection',
-    { schema: { summary: 'Protect a volume from prune', params: nameParams, body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500 } } }, response: { ...errors } } },
+    {
+      schema: {
+        summary: 'Protect a volume from prune',
+        params: nameParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { reason: { type: 'string', maxLength: 500 } },
+        },
+        response: { ...errors },
+      },
+    },
     async (request, reply) => {
       await backend.protect(request.params.name, request.body?.reason);
       backend.audit({ action: 'protect', subject: request.params.name, outcome: 'ok' });
@@ -49,11 +68,19 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
     },
   );
 
-  app.delete<{ Params: NameParams }>('/api/volumes/:name/protection', { schema: { summary: 'Remove a protection mark', params: nameParams, response: { ...errors } } }, async (request, reply) => {
-    const removed = await backend.unprotect(request.params.name);
-    backend.audit({ action: 'unprotect', subject: request.params.name, outcome: removed ? 'ok' : 'no mark' });
-    return reply.code(removed ? 204 : 404).send();
-  });
+  app.delete<{ Params: NameParams }>(
+    '/api/volumes/:name/protection',
+    { schema: { summary: 'Remove a protection mark', params: nameParams, response: { ...errors } } },
+    async (request, reply) => {
+      const removed = await backend.unprotect(request.params.name);
+      backend.audit({
+        action: 'unprotect',
+        subject: request.params.name,
+        outcome: removed ? 'ok' : 'no mark',
+      });
+      return reply.code(removed ? 204 : 404).send();
+    },
+  );
 
   app.post<{ Params: NameParams; Body: { gzip?: boolean; stop?: boolean; pause?: boolean } }>(
     '/api/volumes/:name/backups',
@@ -61,7 +88,11 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
       schema: {
         summary: 'Start a backup job to the configured target',
         params: nameParams,
-        body: { type: 'object', additionalProperties: false, properties: { gzip: { type: 'boolean' }, stop: { type: 'boolean' }, pause: { type: 'boolean' } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { gzip: { type: 'boolean' }, stop: { type: 'boolean' }, pause: { type: 'boolean' } },
+        },
         response: { 202: jobSchema, ...errors },
       },
     },
@@ -78,13 +109,22 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
       schema: {
         summary: 'Start a clone job into a new volume',
         params: nameParams,
-        body: { type: 'object', additionalProperties: false, properties: { destination: volumeName }, required: ['destination'] },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { destination: volumeName },
+          required: ['destination'],
+        },
         response: { 202: jobSchema, ...errors },
       },
     },
     async (request, reply) => {
       const job = backend.startClone(request.params.name, request.body.destination);
-      backend.audit({ action: 'clone', subject: `${request.params.name} -> ${request.body.destination}`, outcome: `job ${job.id}` });
+      backend.audit({
+        action: 'clone',
+        subject: `${request.params.name} -> ${request.body.destination}`,
+        outcome: `job ${job.id}`,
+      });
       return reply.code(202).send(job);
     },
   );

@@ -43,26 +43,31 @@ export async function backup(session: CliSession, names: string[], options: Back
   const target = new LocalTarget(options.to ?? config.target ?? join(session.dataDir, 'backups'));
   const sizes = await engine.volumes.sizes().catch(() => new Map<string, number>());
   const progress = progressDisplay();
-  const results = await withInterrupt((text) => session.out.note(text), (signal) =>
-    mapLimited(volumes, concurrency, async (volume): Promise<BackupResult | StowageError> => {
-      try {
-        const expected = sizes.get(volume);
-        const result = await backupVolume(context, {
-          volume,
-          target,
-          compression: options.gzip ? 'gzip' : config.compression,
-          consistency: { ...(options.stop ? { stop: true } : {}), ...(options.pause ? { pause: true } : {}) },
-          signal,
-          ...(expected !== undefined ? { expectedBytes: expected } : {}),
-          onProgress: (p) => progress.update(p),
-        });
-        progress.done(volume);
-        return result;
-      } catch (error) {
-        if (!isStowageError(error) || error.kind === 'unreachable') throw error;
-        return error;
-      }
-    }),
+  const results = await withInterrupt(
+    (text) => session.out.note(text),
+    (signal) =>
+      mapLimited(volumes, concurrency, async (volume): Promise<BackupResult | StowageError> => {
+        try {
+          const expected = sizes.get(volume);
+          const result = await backupVolume(context, {
+            volume,
+            target,
+            compression: options.gzip ? 'gzip' : config.compression,
+            consistency: {
+              ...(options.stop ? { stop: true } : {}),
+              ...(options.pause ? { pause: true } : {}),
+            },
+            signal,
+            ...(expected !== undefined ? { expectedBytes: expected } : {}),
+            onProgress: (p) => progress.update(p),
+          });
+          progress.done(volume);
+          return result;
+        } catch (error) {
+          if (!isStowageError(error) || error.kind === 'unreachable') throw error;
+          return error;
+        }
+      }),
   ).finally(() => progress.stop());
   report(session, results, target.root, options.json ?? false);
 }

@@ -1,3 +1,4 @@
+import { catalogExists } from '../../catalog/catalog.ts';
 import { formatBytes } from '../../core/units.ts';
 import { inspectVolume, type VolumeDetails } from '../../inventory/volume-details.ts';
 import type { CliSession } from '../session.ts';
@@ -11,7 +12,9 @@ export async function inspect(
   const engine = session.engine();
   const inventory = session.inventory();
   // All names are looked up before anything prints, so one unknown name fails the command cleanly.
-  const details = await Promise.all(names.map((name) => inspectVolume(engine, inventory, name)));
+  // The daemon's history names creators that are gone; no catalog, no history (and none is created).
+  const catalog = catalogExists(session.dataDir) ? session.catalog() : undefined;
+  const details = await Promise.all(names.map((name) => inspectVolume(engine, inventory, name, { catalog })));
   if (options.json) return session.out.json(details.map(volumeDetailsJson));
   session.out.write(details.map(describe).join('\n'));
 }
@@ -36,7 +39,8 @@ function describe(d: VolumeDetails): string {
   if (d.createdBy === 'unknown') lines.push('Created by:  unknown (the container that created it is gone)');
   else if (d.createdBy)
     lines.push(
-      `Created by:  ${d.createdBy.containerName} (image ${d.createdBy.image}) at ${d.createdBy.path}`,
+      `Created by:  ${d.createdBy.containerName} (image ${d.createdBy.image}) at ${d.createdBy.path}` +
+        (d.createdBy.recorded ? ' (recorded by the daemon; that container is gone)' : ''),
     );
   if (d.users.length === 0) lines.push('Containers:  none');
   else {

@@ -24,8 +24,9 @@ type Mover = (
 
 async function run(session: CliSession, verb: string, options: MoveOptions, move: Mover): Promise<void> {
   const progress = progressDisplay();
-  const result = await withInterrupt((text) => session.out.note(text), (signal) =>
-    move(signal, (p) => progress.update(p)),
+  const result = await withInterrupt(
+    (text) => session.out.note(text),
+    (signal) => move(signal, (p) => progress.update(p)),
   ).finally(() => progress.stop());
   if (options.json) return session.out.json({ ...result, verified: true });
   session.out.write(

@@ -5,7 +5,9 @@ import type { CliSession } from '../session.ts';
 export function token(session: CliSession, options: { rotate?: boolean }): void {
   if (options.rotate) {
     session.out.write(writeToken(session.dataDir));
-    session.out.note(`new token written to ${tokenPath(session.dataDir)}; a running daemon uses it from the next request`);
+    session.out.note(
+      `new token written to ${tokenPath(session.dataDir)}; a running daemon uses it from the next request`,
+    );
     return;
   }
   session.out.write(readToken(session.dataDir));

@@ -1,0 +1,47 @@
+/** Every schedule there is: the config file's, and those volume labels create (which need the engine). */
+import type { StowageConfig } from '../config/config-types.ts';
+import { notFound } from '../core/errors.ts';
+import type { Engine } from '../engine/contract.ts';
+import { SCHEDULE_LABEL, type Schedule } from './schedule.ts';
+import { labelSchedules } from './volume-selection.ts';
+
+export interface ResolvedSchedules {
+  schedules: Schedule[];
+  /** Labels that name neither a schedule nor a valid cron expression. */
+  problems: string[];
+  /** Set when the engine could not be asked for labelled volumes (only config schedules are listed). */
+  engineError: string | undefined;
+}
+
+export function configSchedules(config: StowageConfig): Schedule[] {
+  return config.schedules.map((schedule) => ({ ...schedule, source: 'config' }));
+}
+
+/** Config schedules, then label schedules in volume order. Never throws for an unreachable engine. */
+export async function resolveSchedules(config: StowageConfig, engine: Engine): Promise<ResolvedSchedules> {
+  const fromConfig = configSchedules(config);
+  try {
+    const labelled = await engine.volumes.list({ label: [SCHEDULE_LABEL] });
+    const fromLabels = labelSchedules(labelled, fromConfig);
+    return {
+      schedules: [...fromConfig, ...fromLabels.schedules],
+      problems: fromLabels.problems,
+      engineError: undefined,
+    };
+  } catch (error) {
+    return { schedules: fromConfig, problems: [], engineError: (error as Error).message };
+  }
+}
+
+/** @throws StowageError 'not-found' naming the schedules there are. */
+export function findSchedule(resolved: Pick<ResolvedSchedules, 'schedules'>, name: string): Schedule {
+  const schedule = resolved.schedules.find((s) => s.name === name);
+  if (schedule) return schedule;
+  const names = resolved.schedules.map((s) => s.name);
+  throw notFound(
+    `schedule ${name} does not exist`,
+    names.length
+      ? `the schedules are: ${names.join(', ')} (\`stowage schedules\` lists them)`
+      : 'define schedules in config.yaml (see docs/CONFIG.md), or label volumes stowage.backup.schedule=@daily',
+  );
+}
