@@ -31,7 +31,7 @@ describe(
         { stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let log = '';
-      child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
       for (let i = 0; i < 200 && !log.includes('listening on'); i++) await sleep(100);
       assert.match(log, /listening on/);
       return child;
