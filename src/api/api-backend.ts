@@ -5,15 +5,45 @@
  */
 import type { BackupRecord } from '../catalog/backup-store.ts';
 import type { RunRecord } from '../catalog/run-store.ts';
+import type { DoctorPolicyInput } from '../doctor/doctor-policy.ts';
+import type { DoctorReport } from '../doctor/run-doctor.ts';
 import type { EngineInfo } from '../engine/contract.ts';
+import type { VolumeHistoryReport } from '../history/history-report.ts';
 import type { MountRow, SharedVolume } from '../inventory/mount-listing.ts';
 import type { volumeDetailsJson, volumeJson } from '../inventory/volume-json.ts';
 import type { VolumeQueryInput } from '../inventory/volume-query.ts';
 import type { Job, JobRegistry } from '../jobs/job-registry.ts';
+import type { CostEstimate } from '../lifecycle/cost-estimate.ts';
+import type { PrunePlan } from '../lifecycle/prune-plan.ts';
 import type { ScheduleStatus } from '../schedules/schedule-status.ts';
 
 export type VolumeJson = ReturnType<typeof volumeJson>;
 export type VolumeDetailsJson = ReturnType<typeof volumeDetailsJson>;
+
+/** What a prune plan is asked for (the CLI's `prune` flags); applying it recomputes with the same request. */
+export interface PruneRequest {
+  all?: boolean;
+  /** Docker filters: `label=`, `driver=`, `name=`. */
+  filter?: string[];
+  olderThan?: string;
+  unusedFor?: string;
+}
+
+/** A plan kept in memory under a random ID until `expiresAt`, or until it is applied (once). */
+export interface StoredPrunePlan extends PrunePlan {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  request: PruneRequest;
+}
+
+export interface PruneApplyResult {
+  planId: string;
+  removed: { name: string; sizeBytes: number | null }[];
+  /** In the stored plan but not removed: no longer prunable now (and why), or the engine refused. */
+  notRemoved: { name: string; reason: string }[];
+  reclaimedBytes: number;
+}
 
 export interface ApiBackend {
   readonly jobs: JobRegistry;
@@ -34,6 +64,24 @@ export interface ApiBackend {
   runSchedule(name: string): Promise<Job>;
   /** Recorded runs, newest first. */
   listRuns(filter: { schedule?: string; volume?: string; limit?: number }): RunRecord[];
+  /**
+   * Computes a prune plan (as `stowage prune` without `--yes`) and keeps it under a new ID.
+   * @throws StowageError 'invalid' for a bad filter or duration.
+   */
+  createPrunePlan(request: PruneRequest): Promise<StoredPrunePlan>;
+  /** @throws StowageError 'not-found' for an unknown, expired or applied plan. */
+  prunePlan(id: string): StoredPrunePlan;
+  /**
+   * Recomputes the plan and removes only volumes both in the stored plan and still in the new one; the plan
+   * is spent. @throws StowageError 'not-found' for an unknown, expired or applied plan.
+   */
+  applyPrunePlan(id: string): Promise<PruneApplyResult>;
+  /** `stowage cost`: what orphaned, dangling and idle volumes cost per month. */
+  cost(options: { pricePerGbMonth: number; filter?: string[] }): Promise<CostEstimate>;
+  /** `stowage doctor --json` (without the CLI's exit code). @throws StowageError 'invalid' for a bad threshold. */
+  doctor(policy: DoctorPolicyInput): Promise<DoctorReport>;
+  /** `stowage history VOL --json`. @throws StowageError 'not-found' when neither engine nor history knows it. */
+  volumeHistory(name: string): Promise<VolumeHistoryReport>;
   engineInfo(): Promise<EngineInfo>;
   /** Prometheus text exposition. */
   metrics(): Promise<{ contentType: string; body: string }>;

@@ -12,6 +12,8 @@ import { tokensMatch } from './api-token.ts';
 import { errorBody, statusFor } from './http-errors.ts';
 import { backupRoutes } from './routes/backup-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
+import { pruneRoutes } from './routes/prune-routes.ts';
+import { reportRoutes } from './routes/report-routes.ts';
 import { scheduleRoutes } from './routes/schedule-routes.ts';
 import { systemRoutes } from './routes/system-routes.ts';
 import { volumeRoutes } from './routes/volume-routes.ts';
@@ -37,7 +39,8 @@ export async function buildServer(backend: ApiBackend, options: ServerOptions): 
       info: {
         title: 'Stowage API',
         version: VERSION,
-        description: 'Docker volumes: inventory, backups, restores, jobs.',
+        description:
+          'Docker volumes: inventory, backups, restores, jobs, prune plans, cost, doctor, history.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -81,6 +84,8 @@ export async function buildServer(backend: ApiBackend, options: ServerOptions): 
   backupRoutes(app, backend);
   jobRoutes(app, backend);
   scheduleRoutes(app, backend);
+  pruneRoutes(app, backend);
+  reportRoutes(app, backend);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
   return app;
 }

@@ -1,6 +1,6 @@
 /** The API's backend over Stowage's services: every route ends up here, then in inventory/ or backup/. */
 import { join } from 'node:path';
-import type { ApiBackend } from '../api/api-backend.ts';
+import type { ApiBackend, PruneApplyResult, PruneRequest } from '../api/api-backend.ts';
 import { openArchiveSource } from '../backup/archive-source.ts';
 import type { BackupContext } from '../backup/backup-context.ts';
 import { backupVolume } from '../backup/backup-volume.ts';
@@ -9,17 +9,26 @@ import { verifyBackup } from '../backup/verify-backup.ts';
 import { cloneVolume } from '../backup/volume-moves.ts';
 import type { StowageConfig } from '../config/config-types.ts';
 import { notFound } from '../core/errors.ts';
+import { parseDuration } from '../core/units.ts';
+import { parseDoctorPolicy, type DoctorPolicyInput } from '../doctor/doctor-policy.ts';
+import { runDoctor } from '../doctor/run-doctor.ts';
+import { volumeHistoryReport } from '../history/history-report.ts';
+import { historyIdleStates } from '../history/volume-history.ts';
 import { listMounts, sharedVolumes } from '../inventory/mount-listing.ts';
 import type { InventoryService } from '../inventory/inventory-service.ts';
 import { inspectVolume } from '../inventory/volume-details.ts';
 import { volumeDetailsJson, volumeJson } from '../inventory/volume-json.ts';
 import { parseVolumeQuery } from '../inventory/volume-query.ts';
 import { JobRegistry } from '../jobs/job-registry.ts';
+import { estimateCost } from '../lifecycle/cost-estimate.ts';
+import type { PruneCriteria } from '../lifecycle/prune-plan.ts';
+import { applyPrune, computePrunePlan } from '../lifecycle/prune-volumes.ts';
 import type { ProtectionMarks } from '../lifecycle/protection-marks.ts';
 import type { Scheduler } from '../schedules/scheduler.ts';
 import { LocalTarget } from '../targets/local-target.ts';
 import type { AuditLog } from './audit-log.ts';
 import { DaemonMetrics } from './daemon-metrics.ts';
+import { PLAN_LIFETIME_MS, PrunePlanBook } from './prune-plan-book.ts';
 
 export interface DaemonServices {
   context: BackupContext;
@@ -31,10 +40,13 @@ export interface DaemonServices {
   scheduler?: () => Scheduler | undefined;
 }
 
+const PLAN_HINT = `plans expire after ${PLAN_LIFETIME_MS / 60_000} minutes and are applied once; POST /api/prune/plans makes a new one`;
+
 export class DaemonBackend implements ApiBackend {
   readonly jobs = new JobRegistry();
   readonly #services: DaemonServices;
   readonly #metrics: DaemonMetrics;
+  readonly #plans = new PrunePlanBook();
 
   constructor(services: DaemonServices) {
     this.#services = services;
@@ -157,6 +169,60 @@ export class DaemonBackend implements ApiBackend {
     return this.#services.context.catalog.runs.list(filter);
   }
 
+  async createPrunePlan(request: PruneRequest) {
+    const { query, criteria, idle } = this.#pruneInputs(request);
+    return this.#plans.add(request, await computePrunePlan(this.#services.inventory, query, criteria, idle));
+  }
+
+  prunePlan(id: string) {
+    const plan = this.#plans.get(id);
+    if (!plan) throw notFound(`prune plan ${id} does not exist`, PLAN_HINT);
+    return plan;
+  }
+
+  async applyPrunePlan(id: string): Promise<PruneApplyResult> {
+    const plan = this.#plans.take(id);
+    if (!plan) throw notFound(`prune plan ${id} does not exist`, PLAN_HINT);
+    const { query, criteria, idle } = this.#pruneInputs(plan.request);
+    const { engine } = this.#services.context;
+    const planned = new Set(plan.remove.map((c) => c.name));
+    const result = await applyPrune(engine, this.#services.inventory, query, criteria, planned, idle);
+    const failed = new Map(result.failed.map((f) => [f.name, f.error]));
+    const removed = new Set(result.removed.map((r) => r.name));
+    const left = [...planned].filter((name) => !removed.has(name));
+    // Why the rest stayed: the engine refused, or (as of now) the recomputed plan no longer lists it.
+    const now = left.length
+      ? await computePrunePlan(this.#services.inventory, query, criteria, idle)
+      : undefined;
+    const notRemoved = left.map((name) => {
+      const skipped = now?.skipped.find((s) => s.name === name);
+      const reason =
+        failed.get(name) ??
+        (skipped
+          ? skipped.reason + (skipped.detail ? `: ${skipped.detail}` : '')
+          : 'no longer on the engine');
+      return { name, reason };
+    });
+    return { planId: id, removed: result.removed, notRemoved, reclaimedBytes: result.reclaimedBytes };
+  }
+
+  async cost(options: { pricePerGbMonth: number; filter?: string[] }) {
+    const { context, inventory } = this.#services;
+    const volumes = await inventory.list(parseVolumeQuery({ filter: options.filter ?? [], sizes: true }));
+    const idle = await historyIdleStates(context.catalog, context.engine)(volumes, new Date());
+    return estimateCost(volumes, options.pricePerGbMonth, idle);
+  }
+
+  doctor(policy: DoctorPolicyInput) {
+    const { context, inventory } = this.#services;
+    const backups = () => context.catalog.backups.list();
+    return runDoctor({ engine: context.engine, inventory, backups }, parseDoctorPolicy(policy));
+  }
+
+  volumeHistory(name: string) {
+    return volumeHistoryReport(this.#services.context.catalog, this.#services.context.engine, name);
+  }
+
   engineInfo() {
     return this.#services.context.engine.info();
   }
@@ -176,6 +242,20 @@ export class DaemonBackend implements ApiBackend {
 
   audit(entry: { action: string; subject: string; outcome: string }) {
     this.#services.audit.record(entry);
+  }
+
+  /** The same query, criteria and history the CLI's `prune` builds from its flags. */
+  #pruneInputs(request: PruneRequest) {
+    const query = parseVolumeQuery({
+      filter: request.filter ?? [],
+      ...(request.olderThan !== undefined ? { olderThan: request.olderThan } : {}),
+      sizes: true,
+    });
+    const criteria: PruneCriteria = { all: request.all ?? false };
+    if (request.unusedFor === undefined) return { query, criteria, idle: undefined };
+    criteria.unusedForMs = parseDuration(request.unusedFor, 'unusedFor duration');
+    const { catalog, engine } = this.#services.context;
+    return { query, criteria, idle: historyIdleStates(catalog, engine) };
   }
 
   #record(id: number) {
