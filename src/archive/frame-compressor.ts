@@ -128,6 +128,9 @@ export class FrameCompressor extends Transform {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { format: this.#format, level: this.#level },
+      // A worker only holds the frame it compresses: small heaps make it collect its spent buffers early
+      // instead of letting them pile up (peak RSS, not speed, is what this buys).
+      resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 8 },
     });
     worker.on('message', (message: WorkerReply) => this.#settle(message));
     worker.on('error', (error: Error) => this.destroy(error));
