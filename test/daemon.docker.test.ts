@@ -143,6 +143,7 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
       new RegExp(`stowage_backup_last_success_timestamp_seconds\\{volume="api-${s.id}"\\} \\d+`),
     );
     assert.match(metrics, /stowage_volumes_dangling \d+/);
+    assert.match(metrics, /stowage_unused_volume_cost_per_month\{category="orphan"\} [\d.e-]+/);
     const openapi = (await (await api('/api/openapi.json')).json()) as {
       openapi: string;
       paths: Record<string, unknown>;

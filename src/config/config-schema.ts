@@ -116,6 +116,9 @@ export const configSchema = z.strictObject({
   prune: z
     .strictObject({ protectLabels: z.array(z.string().min(1)).default([]) })
     .default({ protectLabels: [] }),
+  cost: z
+    .strictObject({ pricePerGbMonth: z.number().nonnegative().default(DEFAULT_CONFIG.cost.pricePerGbMonth) })
+    .default({ pricePerGbMonth: DEFAULT_CONFIG.cost.pricePerGbMonth }),
   schedules: schedulesSchema.default([]),
   notify: z
     .strictObject({

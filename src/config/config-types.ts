@@ -16,6 +16,10 @@ export interface StowageConfig {
     /** Volumes carrying any of these labels (`KEY` or `KEY=VALUE`) are never pruned. */
     protectLabels: string[];
   };
+  cost: {
+    /** Storage price used by the daemon's cost metrics (`stowage cost` takes it as a flag). */
+    pricePerGbMonth: number;
+  };
   /** Backups the daemon runs on cron schedules (docs/CONFIG.md). */
   schedules: ScheduleConfig[];
   notify: {
@@ -58,6 +62,7 @@ export const DEFAULT_CONFIG: StowageConfig = Object.freeze<StowageConfig>({
   inventory: { sizeConcurrency: 8 },
   backup: { target: undefined, compression: 'zstd', concurrency: 2 },
   prune: { protectLabels: [] },
+  cost: { pricePerGbMonth: 0.1 },
   schedules: [],
   notify: { webhook: undefined, on: ['failure'] },
   scheduler: { concurrency: 2 },

@@ -9,6 +9,7 @@ const DEFAULTS = {
   inventory: { sizeConcurrency: 8 },
   backup: { target: undefined, compression: 'zstd', concurrency: 2 },
   prune: { protectLabels: [] },
+  cost: { pricePerGbMonth: 0.1 },
   schedules: [],
   notify: { webhook: undefined, on: ['failure'] },
   scheduler: { concurrency: 2 },

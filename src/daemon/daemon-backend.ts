@@ -50,7 +50,7 @@ export class DaemonBackend implements ApiBackend {
 
   constructor(services: DaemonServices) {
     this.#services = services;
-    this.#metrics = new DaemonMetrics(services.inventory, services.context.catalog);
+    this.#metrics = new DaemonMetrics(services.inventory, services.context.catalog, () => services.config().cost.pricePerGbMonth);
   }
 
   async listVolumes(query: Parameters<ApiBackend['listVolumes']>[0]) {

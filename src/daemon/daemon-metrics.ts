@@ -7,12 +7,13 @@ import type { BackupRecord } from '../catalog/backup-store.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { InventoryService } from '../inventory/inventory-service.ts';
 import { parseVolumeQuery } from '../inventory/volume-query.ts';
+import { COST_CATEGORIES, estimateCost } from '../lifecycle/cost-estimate.ts';
 
 export class DaemonMetrics {
   readonly registry = new Registry();
   readonly backupFailures: Counter<'volume'>;
 
-  constructor(inventory: InventoryService, catalog: Catalog) {
+  constructor(inventory: InventoryService, catalog: Catalog, pricePerGbMonth: () => number) {
     const registry = this.registry;
     this.backupFailures = new Counter({
       name: 'stowage_backup_failures_total',
@@ -32,6 +33,11 @@ export class DaemonMetrics {
           inUse.set({ volume: volume.name }, volume.status === 'in-use' ? 1 : 0);
         }
         dangling.set(volumes.filter((v) => v.status === 'dangling').length);
+        const estimate = estimateCost(volumes, pricePerGbMonth());
+        for (const category of COST_CATEGORIES) {
+          unusedCost.set({ category }, estimate.byCategory[category].monthlyCost);
+          unusedBytes.set({ category }, estimate.byCategory[category].bytes);
+        }
         anonymous.set(volumes.filter((v) => v.anonymous).length);
         const newest = new Map<string, BackupRecord>();
         for (const record of catalog.backups.list())
@@ -47,6 +53,20 @@ export class DaemonMetrics {
       });
       return collecting;
     };
+    const unusedCost = new Gauge({
+      name: 'stowage_unused_volume_cost_per_month',
+      help: 'Estimated monthly storage cost of volumes no running container uses (category orphan = dangling and anonymous), at cost.pricePerGbMonth',
+      labelNames: ['category'],
+      registers: [registry],
+      collect,
+    });
+    const unusedBytes = new Gauge({
+      name: 'stowage_unused_volume_bytes',
+      help: 'Bytes in volumes no running container uses, by category (orphan, dangling, idle)',
+      labelNames: ['category'],
+      registers: [registry],
+      collect,
+    });
     const size = new Gauge({
       name: 'stowage_volume_size_bytes',
       help: 'Volume size (absent where none can be measured)',
