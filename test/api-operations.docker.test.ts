@@ -3,15 +3,13 @@
  * loopback, compared with what the CLI prints with `--json` for the same engine and data folder.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { docker, engineAvailable, SKIP_REASON, TestSession } from './support/engine.ts';
-
-const root = join(import.meta.dirname, '..');
 
 interface Plan {
   id: string;
@@ -40,7 +38,7 @@ describe(
     const named = `ops-named-${s.id}`;
     const mine = `label=${s.label}`;
     let daemon: ChildProcess;
-    let log = '';
+    let running: { readonly log: string; child: ChildProcess };
     let token = '';
     let plan: Plan;
     const api = (path: string, init: RequestInit = {}, auth = token) =>
@@ -63,14 +61,8 @@ describe(
       s.volume(soonUsed);
       s.volume(guarded, '--label', 'stowage.protect=true');
       s.volume(named);
-      daemon = spawn(
-        process.execPath,
-        [join(root, 'src/cli/bin.ts'), '--data-dir', s.dataDir, 'daemon', '--listen', `127.0.0.1:${port}`],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      daemon.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-      for (let i = 0; i < 100 && !log.includes('listening on'); i++) await sleep(100);
-      assert.match(log, new RegExp(`listening on http://127.0.0.1:${port}`));
+      running = await s.daemon(port);
+      daemon = running.child;
       token = s.stowage(['token']).stdout.trim();
     });
     after(() => {

@@ -3,15 +3,13 @@
  * archive stays, the run shows as failed after the restart, and the container is running again.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
-
-const root = join(import.meta.dirname, '..');
 
 describe(
   'the daemon killed during a backup',
@@ -24,18 +22,7 @@ describe(
     const user = `crash-user-${s.id}`;
     let token = '';
 
-    const start = async (): Promise<ChildProcess> => {
-      const child = spawn(
-        process.execPath,
-        [join(root, 'src/cli/bin.ts'), '--data-dir', s.dataDir, 'daemon', '--listen', `127.0.0.1:${port}`],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      let log = '';
-      child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-      for (let i = 0; i < 200 && !log.includes('listening on'); i++) await sleep(100);
-      assert.match(log, /listening on/);
-      return child;
-    };
+    const start = async (): Promise<ChildProcess> => (await s.daemon(port)).child;
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`http://127.0.0.1:${port}${path}`, {
         ...init,

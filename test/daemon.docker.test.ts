@@ -1,20 +1,18 @@
 /** `stowage daemon` and its HTTP API against the private engine, through real HTTP on loopback. */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
 
-const root = join(import.meta.dirname, '..');
-
 describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_000 }, () => {
   const s = new TestSession();
   const port = 17_000 + Math.floor(Math.random() * 2000);
   const base = `http://127.0.0.1:${port}`;
   let daemon: ChildProcess;
-  let log = '';
+  let running: { readonly log: string; child: ChildProcess };
   let token = '';
   const api = (path: string, init: RequestInit = {}, auth = token) =>
     fetch(base + path, {
@@ -44,14 +42,8 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
   before(async () => {
     s.volume(`api-${s.id}`);
     dockerOk('run', '--rm', '-v', `api-${s.id}:/d`, IMAGE, 'sh', '-c', 'echo served > /d/file');
-    daemon = spawn(
-      process.execPath,
-      [join(root, 'src/cli/bin.ts'), '--data-dir', s.dataDir, 'daemon', '--listen', `127.0.0.1:${port}`],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    daemon.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    for (let i = 0; i < 100 && !log.includes('listening on'); i++) await sleep(100);
-    assert.match(log, new RegExp(`listening on http://127.0.0.1:${port}`));
+    running = await s.daemon(port);
+    daemon = running.child;
     token = s.stowage(['token']).stdout.trim();
   });
   after(() => {
@@ -161,6 +153,6 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
     const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
     daemon.kill('SIGTERM');
     assert.equal(await exited, 0);
-    assert.match(log, /stopped/);
+    assert.match(running.log, /stopped/);
   });
 });

@@ -2,7 +2,8 @@
  * What integration tests share: the private engine's environment (set by scripts/run-tests.ts), the
  * `docker` and `stowage` commands against it, and clean-up by a per-file session label.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,31 @@ export class TestSession {
       IMAGE,
       ...command,
     );
+  }
+
+  /**
+   * `stowage daemon` on 127.0.0.1:`port` with this session's data folder, from the sources; resolves once
+   * it listens. `log` is everything it has written to stderr so far.
+   */
+  async daemon(port: number): Promise<{ child: ChildProcess; readonly log: string }> {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'src/cli/bin.ts'), '--data-dir', this.dataDir, 'daemon', '--listen', `127.0.0.1:${port}`],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let log = '';
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    for (let i = 0; i < 200 && !log.includes('listening on'); i++) await sleep(100);
+    if (!log.includes(`listening on http://127.0.0.1:${port}`))
+      throw new Error(`the daemon did not start:\n${log}`);
+    return {
+      child,
+      get log() {
+        return log;
+      },
+    };
   }
 
   cleanup(): void {
