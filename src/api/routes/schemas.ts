@@ -39,3 +39,54 @@ export const idParams = {
   required: ['id'],
 } as const;
 export const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema } as const;
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+/** One volume as `stowage ls --json` prints it; with it fastify serialises lists with a compiled writer. */
+export const volumeSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    driver: { type: 'string' },
+    scope: { type: 'string' },
+    mountpoint: { type: 'string' },
+    createdAt: { type: ['string', 'null'] },
+    labels: stringMap,
+    options: stringMap,
+    anonymous: { type: 'boolean' },
+    composeProject: { type: ['string', 'null'] },
+    status: { type: 'string', enum: ['in-use', 'idle', 'dangling'] },
+    protected: { type: 'boolean' },
+    sizeBytes: { type: ['number', 'null'] },
+    containers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          image: { type: 'string' },
+          destination: { type: 'string' },
+          readOnly: { type: 'boolean' },
+          running: { type: 'boolean' },
+        },
+        required: ['id', 'name', 'image', 'destination', 'readOnly', 'running'],
+      },
+    },
+  },
+  required: [
+    'name',
+    'driver',
+    'scope',
+    'mountpoint',
+    'createdAt',
+    'labels',
+    'options',
+    'anonymous',
+    'composeProject',
+    'status',
+    'protected',
+    'sizeBytes',
+    'containers',
+  ],
+} as const;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { VolumeQueryInput } from '../../inventory/volume-query.ts';
 import type { ApiBackend } from '../api-backend.ts';
-import { errors, jobSchema, nameParams, volumeName } from './schemas.ts';
+import { errors, jobSchema, nameParams, volumeName, volumeSchema } from './schemas.ts';
 
 interface NameParams {
   name: string;
@@ -26,7 +26,7 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
             sizes: { type: 'boolean', default: true },
           },
         },
-        response: { ...errors },
+        response: { 200: { type: 'array', items: volumeSchema }, ...errors },
       },
     },
     async (request) => backend.listVolumes(request.query),
