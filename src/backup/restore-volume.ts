@@ -10,6 +10,7 @@ import { createRestoreStream } from '../archive/restore-stream.ts';
 import { isStowageError, StowageError } from '../core/errors.ts';
 import type { Engine, EngineVolume, Labels } from '../engine/contract.ts';
 import { HELPER_MOUNT, withHelper } from '../engine/helper-containers.ts';
+import { usersByVolume } from '../inventory/usage.ts';
 import { inUseError } from '../lifecycle/remove-volume.ts';
 import { LocalTarget } from '../targets/local-target.ts';
 import { archiveStream, fileListStream, openArchiveSource, type ArchiveSource } from './archive-source.ts';
@@ -91,22 +92,14 @@ export async function restoreArchive(
             hint: `restore into a new volume with --to NEW, or replace its contents with --force (a safety backup is taken first)`,
           });
         }
-        const users = (await engine.containers.list()).filter((c) =>
-          c.mounts.some((m) => m.name === volume.name),
-        );
-        if (users.length) {
+        const users = usersByVolume(await engine.containers.list()).get(volume.name) ?? [];
+        if (users.length)
           throw inUseError(
             volume.name,
-            users.map((c) => ({
-              containerId: c.id,
-              containerName: c.name,
-              image: c.image,
-              destination: '',
-              readOnly: false,
-              running: c.running,
-            })),
+            users,
+            'restore --force into',
+            `stowage restore ... --to ${volume.name} --force`,
           );
-        }
         safetyBackup = await takeSafetyBackup(context, volume.name);
         await recreate(engine, volume);
       }

@@ -5,6 +5,7 @@
  */
 import { StowageError } from '../core/errors.ts';
 import type { Engine, Labels } from '../engine/contract.ts';
+import { usersByVolume } from '../inventory/usage.ts';
 import { inUseError } from '../lifecycle/remove-volume.ts';
 import type { BackupContext, TransferProgress } from './backup-context.ts';
 import { copyVolume, createDestination, reusableOptions, type CopyResult } from './copy-volume.ts';
@@ -43,25 +44,9 @@ export async function renameVolume(
 ): Promise<MoveResult> {
   const { engine } = context;
   await engine.volumes.inspect(source);
-  const users = (await engine.containers.list()).filter((c) =>
-    c.mounts.some((m) => m.type === 'volume' && m.name === source),
-  );
-  if (users.length) {
-    const error = inUseError(
-      source,
-      users.map((c) => ({
-        containerId: c.id,
-        containerName: c.name,
-        image: c.image,
-        destination: '',
-        readOnly: false,
-        running: c.running,
-      })),
-    );
-    throw new StowageError('in-use', error.message.replace(/^remove/, 'rename'), {
-      hint: `containers keep referring to a volume by name: remove them (\`docker rm ${users.map((c) => c.name).join(' ')}\`), rename, then recreate them with -v ${destination}:…`,
-    });
-  }
+  // Containers refer to a volume by name: they would keep the old one. Recreate them after the rename.
+  const users = usersByVolume(await engine.containers.list()).get(source) ?? [];
+  if (users.length) throw inUseError(source, users, 'rename', `stowage rename ${source} ${destination}`);
   const result = await copyBetween(context, engine, source, destination, options);
   await engine.volumes.remove(source);
   // A protection mark follows the volume to its new name.

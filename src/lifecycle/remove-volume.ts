@@ -26,10 +26,16 @@ export async function removeVolume(
   await engine.volumes.remove(name);
 }
 
-export function inUseError(name: string, users: readonly VolumeUser[]): StowageError {
+/** `operation` names what was refused (`remove`, `rename`...); `then` is what to run once they are gone. */
+export function inUseError(
+  name: string,
+  users: readonly VolumeUser[],
+  operation = 'remove',
+  then = `stowage rm ${name}`,
+): StowageError {
   const names = [...new Set(users.map((u) => `${u.containerName} (${u.running ? 'running' : 'stopped'})`))];
   const containers = [...new Set(users.map((u) => u.containerName))].join(' ');
-  return new StowageError('in-use', `remove ${name}: volume is in use by ${names.join(', ')}`, {
-    hint: `remove those containers first (\`docker rm -f ${containers}\`), then run \`stowage rm ${name}\` again`,
+  return new StowageError('in-use', `${operation} ${name}: volume is in use by ${names.join(', ')}`, {
+    hint: `remove those containers first (\`docker rm -f ${containers}\`), then run \`${then}\` again`,
   });
 }
