@@ -75,8 +75,14 @@ function ping(socket: string): Promise<boolean> {
   });
 }
 
-/** Starts a dockerd of our own and waits until it answers. */
-export async function startPrivateEngine(options: { dir?: string } = {}): Promise<PrivateEngine> {
+export interface PrivateEngineOptions {
+  dir?: string;
+  /** More dockerd flags, e.g. a TLS listener (`-H tcp://… --tlsverify …`). */
+  extraArgs?: string[];
+}
+
+/** Starts a dockerd of our own and waits until it answers on its socket. */
+export async function startPrivateEngine(options: PrivateEngineOptions = {}): Promise<PrivateEngine> {
   ensureEngineInstalled();
   // Short path: a unix socket path must stay under 108 bytes.
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'stwg-'));
@@ -96,6 +102,7 @@ export async function startPrivateEngine(options: { dir?: string } = {}): Promis
       `unix://${socket}`,
       '--iptables=false',
       '--bridge=none',
+      ...(options.extraArgs ?? []),
     ],
     { detached: true, stdio: ['ignore', log, log] },
   );

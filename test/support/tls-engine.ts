@@ -1,15 +1,10 @@
 /**
  * A second private dockerd that also listens on tcp://127.0.0.1:PORT with TLS verification, as a remote
  * engine protected the documented way would. Like scripts/private-engine.ts: its own data root, exec root,
- * socket and pidfile in a temporary folder, stopped by the pid in its pidfile.
+ * socket and pidfile in a temporary folder (it is one, with a TLS listener added), stopped by its pidfile.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ensureEngineInstalled, stopPrivateEngine } from '../../scripts/private-engine.ts';
-import { freePort, listening, stopPid, waitFor, which } from './loopback.ts';
+import { startPrivateEngine } from '../../scripts/private-engine.ts';
+import { freePort, listening, waitFor } from './loopback.ts';
 import type { TestCertificates } from './tls-certs.ts';
 
 export interface TlsEngine {
@@ -22,37 +17,10 @@ export interface TlsEngine {
   stop(): Promise<void>;
 }
 
-function ping(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath: socket, path: '/_ping', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
 export async function startTlsEngine(certs: TestCertificates): Promise<TlsEngine> {
-  ensureEngineInstalled();
-  // Short path: a unix socket path must stay under 108 bytes.
-  const dir = mkdtempSync(join(tmpdir(), 'stwg-tls-'));
-  const socket = join(dir, 'docker.sock');
   const port = await freePort();
-  const logFile = join(dir, 'dockerd.log');
-  const log = openSync(logFile, 'a');
-  const child = spawn(
-    which('dockerd')!,
-    [
-      '--data-root',
-      join(dir, 'root'),
-      '--exec-root',
-      join(dir, 'exec'),
-      '--pidfile',
-      join(dir, 'pid'),
-      '-H',
-      `unix://${socket}`,
+  const engine = await startPrivateEngine({
+    extraArgs: [
       '-H',
       `tcp://127.0.0.1:${port}`,
       '--tlsverify',
@@ -62,29 +30,24 @@ export async function startTlsEngine(certs: TestCertificates): Promise<TlsEngine
       certs.server.cert,
       '--tlskey',
       certs.server.key,
-      '--iptables=false',
-      '--bridge=none',
     ],
-    { detached: true, stdio: ['ignore', log, log] },
-  );
-  child.unref();
+  });
   try {
     await waitFor(
-      'the TLS engine',
-      async () => (await ping(socket)) && (await listening(port)),
-      () => child.exitCode !== null,
-      () => `see ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')}`,
+      'the TLS listener',
+      () => listening(port),
+      () => false,
+      () => `see ${engine.dir}/dockerd.log`,
     );
   } catch (error) {
-    await stopPid(child.pid); // it may have failed before writing its pidfile
-    await stopPrivateEngine(dir);
+    await engine.stop();
     throw error;
   }
   return {
-    dir,
+    dir: engine.dir,
     port,
     tcpHost: `tcp://127.0.0.1:${port}`,
-    unixHost: `unix://${socket}`,
-    stop: () => stopPrivateEngine(dir),
+    unixHost: engine.host,
+    stop: () => engine.stop(),
   };
 }
