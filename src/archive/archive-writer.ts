@@ -78,16 +78,20 @@ export async function writeArchive(
   const compression = options.compression ?? 'zstd';
   const fileList = options.fileList === undefined ? undefined : new FileListWriter(options.fileList);
   const recorder = new EntryRecorder(createEngineNameMapper(options.engineRoot), fileList);
-  const rewriter = new TarRewriter({
-    entry: (header) => recorder.entry(header),
-    data: (chunk) => recorder.data(chunk),
-    entryEnd: () => recorder.entryEnd(),
-    afterChunk: () => {
-      const { entries, bytes } = recorder.contents;
-      options.onProgress?.({ tarBytes: rewriter.bytesRead, entries, bytes });
-      return fileList?.drained();
+  const rewriter = new TarRewriter(
+    {
+      entry: (header) => recorder.entry(header),
+      data: (chunk) => recorder.data(chunk),
+      entryEnd: () => recorder.entryEnd(),
+      afterChunk: () => {
+        const { entries, bytes } = recorder.contents;
+        options.onProgress?.({ tarBytes: rewriter.bytesRead, entries, bytes });
+        return fileList?.drained();
+      },
     },
-  });
+    // The engine names entries as archives do: its tar is copied as it is, not re-encoded.
+    { passThrough: true },
+  );
   const measure = new MeasureStream();
   const compressor = createCompressor(compression, {
     level: options.level,

@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import zlib from 'node:zlib';
 import { invalid } from '../core/errors.ts';
 import { FrameCompressor } from './frame-compressor.ts';
-import { createZstdCliCompressor } from './zstd-cli.ts';
+import { createZstdCliCompressor, zstdCliAvailable } from './zstd-cli.ts';
 import { ZstdFrameSplitter } from './zstd-frames.ts';
 
 export type Compression = 'zstd' | 'gzip' | 'none';
@@ -17,11 +17,13 @@ export type Compression = 'zstd' | 'gzip' | 'none';
 export const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'none'];
 
 /**
- * What compresses: `workers` (default: node:zlib on worker threads, independent frames, see
- * frame-compressor.ts), `stream` (one node:zlib stream, one frame; the slower fallback) or `zstd-cli` (the
- * `zstd` command with `threads` threads; zstd only).
+ * What compresses: `workers` (node:zlib on worker threads, independent frames, see frame-compressor.ts),
+ * `stream` (one node:zlib stream, one frame; the slower fallback), `zstd-cli` (the `zstd` command with
+ * `threads` threads; zstd only) or `auto` (default): `zstd-cli` for zstd when the command is installed,
+ * because native zstd does 2.5× the work of node:zlib's per CPU second (bench/archive-throughput.ts),
+ * else `workers`.
  */
-export type Compressor = 'workers' | 'stream' | 'zstd-cli';
+export type Compressor = 'auto' | 'workers' | 'stream' | 'zstd-cli';
 
 export interface CompressorOptions {
   /** zstd 1-19 (default 3, zstd's own default) or gzip 1-9 (default 6). */
@@ -64,7 +66,12 @@ export function createCompressor(compression: Compression, options: CompressorOp
   if (compression === 'none') return new PassThrough();
   const level = options.level ?? (compression === 'zstd' ? 3 : 6);
   const threads = options.threads ?? Math.min(4, availableParallelism());
-  switch (options.compressor ?? 'workers') {
+  switch (options.compressor ?? 'auto') {
+    case 'auto':
+      return createCompressor(compression, {
+        ...options,
+        compressor: compression === 'zstd' && zstdCliAvailable() ? 'zstd-cli' : 'workers',
+      });
     case 'workers':
       try {
         return new FrameCompressor(compression, { level, workers: threads });
