@@ -1,12 +1,13 @@
 /**
- * `npm run build`: type declarations and per-module JavaScript for library users (tsc → dist/), and the
+ * `npm run build`: type declarations and per-module JavaScript for library users (tsc → dist/), the
  * CLI bundled into one file (esbuild → dist/bundle/stowage.cjs), because loading many small modules was
- * most of the CLI's start-up time.
+ * most of the CLI's start-up time, and the dashboard (vite → dist/web), which the daemon serves.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 
 const root = join(import.meta.dirname, '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -29,5 +30,10 @@ await build({
   target: 'node22',
   // Dependencies used only by some commands stay outside and load on first use.
   external: ['ssh2', 'cpu-features', 'docker-modem', 'zod', 'yaml', 'tar-stream'],
+  // The bundle finds the dashboard's files next to itself (src/api/dashboard-assets.ts).
+  define: { 'import.meta.dirname': '__dirname' },
   logLevel: 'warning',
 });
+
+// The dashboard: web/vite.config.ts holds its settings; this only says where it lives.
+await viteBuild({ root: join(root, 'web'), configFile: join(root, 'web/vite.config.ts'), logLevel: 'warn' });

@@ -23,6 +23,7 @@ function step(name: string, args: string[], env: NodeJS.ProcessEnv = process.env
 const only = process.argv.slice(2);
 if (only.length === 0) {
   step('type-check', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+  step('type-check web', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'web/tsconfig.json']);
   step('lint', [join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
 }
 

@@ -20,6 +20,19 @@ import type { ScheduleStatus } from '../schedules/schedule-status.ts';
 export type VolumeJson = ReturnType<typeof volumeJson>;
 export type VolumeDetailsJson = ReturnType<typeof volumeDetailsJson>;
 
+/** Per volume, what the dashboard's table shows besides `ls`: last use (from the history) and last backup. */
+export interface VolumeActivity {
+  name: string;
+  /** Now for a volume in use; the history's last use otherwise; null when the history never saw one. */
+  lastUsedAt: string | null;
+  /** 'unknown' when the idle stretch crosses a gap in the history; null without a history. */
+  certainty: 'known' | 'unknown' | null;
+  backups: number;
+  lastBackupAt: string | null;
+  lastBackupId: number | null;
+  lastBackupVerify: 'ok' | 'failed' | null;
+}
+
 /** What a prune plan is asked for (the CLI's `prune` flags); applying it recomputes with the same request. */
 export interface PruneRequest {
   all?: boolean;
@@ -49,6 +62,8 @@ export interface ApiBackend {
   readonly jobs: JobRegistry;
   listVolumes(query: VolumeQueryInput): Promise<VolumeJson[]>;
   inspectVolume(name: string): Promise<VolumeDetailsJson>;
+  /** Last use and last backup of every volume (no sizes: cheap). */
+  volumeActivity(): Promise<VolumeActivity[]>;
   listMounts(): Promise<MountRow[]>;
   sharedVolumes(): Promise<SharedVolume[]>;
   protect(volume: string, reason: string | undefined): Promise<void>;

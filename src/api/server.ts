@@ -9,6 +9,7 @@ import { isStowageError } from '../core/errors.ts';
 import { VERSION } from '../core/version.ts';
 import type { ApiBackend } from './api-backend.ts';
 import { tokensMatch } from './api-token.ts';
+import { dashboardAssets, dashboardFolder } from './dashboard-assets.ts';
 import { errorBody, statusFor } from './http-errors.ts';
 import { backupRoutes } from './routes/backup-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   /** The current token; called per request so that a rotated token applies at once. */
   token: () => string;
   logger?: boolean;
+  /** The built dashboard's folder; by default dist/web as found by `dashboardFolder()`. */
+  dashboard?: string;
 }
 
 const needsToken = (url: string) =>
@@ -87,5 +90,6 @@ export async function buildServer(backend: ApiBackend, options: ServerOptions): 
   pruneRoutes(app, backend);
   reportRoutes(app, backend);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
+  await dashboardAssets(app, options.dashboard ?? dashboardFolder());
   return app;
 }

@@ -1,6 +1,7 @@
 /** The API's backend over Stowage's services: every route ends up here, then in inventory/ or backup/. */
 import { join } from 'node:path';
-import type { ApiBackend, PruneApplyResult, PruneRequest } from '../api/api-backend.ts';
+import type { ApiBackend, PruneApplyResult, PruneRequest, VolumeActivity } from '../api/api-backend.ts';
+import type { BackupRecord } from '../catalog/backup-store.ts';
 import { openArchiveSource } from '../backup/archive-source.ts';
 import type { BackupContext } from '../backup/backup-context.ts';
 import { backupVolume } from '../backup/backup-volume.ts';
@@ -61,6 +62,34 @@ export class DaemonBackend implements ApiBackend {
     return volumeDetailsJson(
       await inspectVolume(this.#services.context.engine, this.#services.inventory, name),
     );
+  }
+
+  async volumeActivity(): Promise<VolumeActivity[]> {
+    const { context, inventory } = this.#services;
+    const now = new Date();
+    const volumes = await inventory.list(parseVolumeQuery({ filter: [], sizes: false }));
+    const idle = await historyIdleStates(context.catalog, context.engine)(volumes, now);
+    const backups = new Map<string, BackupRecord[]>();
+    // Newest first, so each volume's first record is its last backup.
+    for (const record of context.catalog.backups.list()) {
+      const own = backups.get(record.volume);
+      if (own) own.push(record);
+      else backups.set(record.volume, [record]);
+    }
+    return volumes.map((volume) => {
+      const state = idle.get(volume.name);
+      const own = backups.get(volume.name) ?? [];
+      return {
+        name: volume.name,
+        lastUsedAt:
+          volume.status === 'in-use' ? now.toISOString() : (state?.lastUsedAt?.toISOString() ?? null),
+        certainty: state?.certainty ?? null,
+        backups: own.length,
+        lastBackupAt: own[0]?.finishedAt ?? null,
+        lastBackupId: own[0]?.id ?? null,
+        lastBackupVerify: own[0]?.verifyStatus ?? null,
+      };
+    });
   }
 
   listMounts() {

@@ -38,6 +38,13 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
     async (request) => backend.inspectVolume(request.params.name),
   );
 
+  // Not under /api/volumes/: a volume may be named `activity`.
+  app.get(
+    '/api/activity',
+    { schema: { summary: 'Last use (from the history) and last backup of every volume' } },
+    async () => backend.volumeActivity(),
+  );
+
   app.get('/api/mounts', { schema: { summary: "Every container's mounts" } }, async () =>
     backend.listMounts(),
   );

@@ -1,0 +1,267 @@
+/**
+ * The dashboard end to end: headless Chromium drives the real page served by `stowage daemon` against the
+ * private engine, as a user would — log in (and see the wrong-token page), find a volume, back it up, see
+ * the backup, restore it into a new volume (then read the file back through a container), see the sharing
+ * graph, plan a dry-run prune (nothing removed), and see the page for an engine that went away.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium.ts';
+import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { freePort, stopPid, waitFor } from './support/loopback.ts';
+
+const root = join(import.meta.dirname, '..');
+
+describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON, timeout: 600_000 }, () => {
+  const s = new TestSession();
+  const data = `dash-data-${s.id}`;
+  const shared = `dash-shared-${s.id}`;
+  const restored = `dash-restored-${s.id}`;
+  const orphan = randomBytes(32).toString('hex');
+  let base = '';
+  let token = '';
+  let daemon: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  const requested: string[] = [];
+
+  before(async () => {
+    assert.ok(
+      existsSync(join(root, 'dist/web/index.html')),
+      'the dashboard is built (`npm run build`; npm test builds it)',
+    );
+    s.volume(data);
+    dockerOk(
+      'run',
+      '--rm',
+      '--label',
+      s.label,
+      '-v',
+      `${data}:/d`,
+      IMAGE,
+      'sh',
+      '-c',
+      'echo hello > /d/greeting.txt',
+    );
+    s.volume(shared);
+    // The sidecar pattern: an app writes, a sidecar reads the same volume.
+    s.container(`dash-app-${s.id}`, ['-v', `${shared}:/data`]);
+    s.container(`dash-sidecar-${s.id}`, ['-v', `${shared}:/data:ro`]);
+    s.volume(orphan);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    daemon = (await s.daemon(port)).child;
+    token = s.stowage(['token']).stdout.trim();
+    assert.match(token, /\S{20,}/);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('request', (request) => requested.push(request.url()));
+  });
+
+  after(async () => {
+    await browser?.close();
+    daemon?.kill('SIGKILL');
+    docker('volume', 'rm', '-f', restored);
+    s.cleanup();
+  });
+
+  test('the page is public and self-contained; the API behind it is not', async () => {
+    const index = await fetch(`${base}/`);
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(index.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    const html = await index.text();
+    assert.doesNotMatch(html, /https?:\/\//, 'no external URL in index.html');
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(assets.length >= 2, `scripts and styles are referenced: ${assets.join(', ')}`);
+    for (const asset of assets) {
+      const response = await fetch(base + asset);
+      assert.equal(response.status, 200, asset);
+      assert.match(response.headers.get('cache-control') ?? '', /immutable/);
+      assert.doesNotMatch(
+        await response.text(),
+        /(src|href)=["']https?:\/\/|import\(["']https?:/,
+        `${asset} loads nothing remote`,
+      );
+    }
+    // Client routes survive a reload; unknown API paths keep the API's errors.
+    const deep = await fetch(`${base}/volumes/${data}`);
+    assert.equal(deep.status, 200);
+    assert.equal(await deep.text(), html);
+    assert.equal((await fetch(`${base}/api/volumes`)).status, 401);
+    const unknown = await fetch(`${base}/api/no-such-route`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(unknown.status, 404);
+    assert.equal(((await unknown.json()) as { error: { kind: string } }).error.kind, 'not-found');
+  });
+
+  test('a wrong token shows the 401 page; the right one opens the volumes', async () => {
+    await page.goto(base);
+    await page.getByLabel('API token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const refused = page.getByTestId('wrong-token');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /refused this token[\s\S]*wrong API token[\s\S]*stowage token/);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Try this token' }).click();
+    await page.getByRole('heading', { name: 'Volumes', level: 1 }).waitFor();
+    await page.getByTestId('volumes-table').locator('tbody tr').first().waitFor();
+  });
+
+  test('search finds a volume; back it up and the backup appears with its size', async () => {
+    await page.getByLabel('Search').fill(data);
+    const rows = page.getByTestId('volumes-table').locator('tbody tr');
+    for (let i = 0; i < 100 && (await rows.count()) !== 1; i++) await sleep(100);
+    assert.equal(await rows.count(), 1, 'one row matches the search');
+    assert.match(await rows.first().innerText(), new RegExp(`${data}\\s+local`));
+    await rows.first().getByRole('link', { name: data }).click();
+    await page.getByRole('heading', { name: `Volume ${data}` }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/volumes/${data}`);
+    await page.getByText('No backup yet.').waitFor();
+
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    const outcome = page.getByTestId('job-backup').getByRole('status');
+    await outcome.waitFor({ timeout: 60_000 });
+    const written = /Backup #(\d+) written: 1 files/.exec(await outcome.innerText());
+    assert.ok(written, await outcome.innerText());
+    const table = page.getByTestId('backups-table');
+    await table.getByRole('rowheader', { name: `#${written[1]}` }).waitFor();
+    // One file of 6 bytes ("hello\n"), not verified yet.
+    assert.match(
+      await table
+        .getByRole('row')
+        .filter({ hasText: `#${written[1]}` })
+        .innerText(),
+      /\b1\s+6 B\s[\s\S]*not verified/,
+    );
+    const catalog = s.json<{ id: number; volume: string }[]>(['backups', data]);
+    assert.deepEqual(
+      catalog.map((b) => b.id),
+      [Number(written[1])],
+      'the CLI sees the same backup',
+    );
+  });
+
+  test('restore the backup into a new volume; a container reads the file back', async () => {
+    await page.getByLabel('Restore into new volume').fill(restored);
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    const outcome = page.getByTestId('job-restore').getByRole('status');
+    await outcome.waitFor({ timeout: 60_000 });
+    assert.match(
+      await outcome.innerText(),
+      new RegExp(`Restored 1 files into volume ${restored} \\(new volume\\)`),
+    );
+    assert.equal(dockerOk('run', '--rm', '-v', `${restored}:/d`, IMAGE, 'cat', '/d/greeting.txt'), 'hello');
+    await page.getByRole('link', { name: `Open ${restored}` }).click();
+    await page.getByRole('heading', { name: `Volume ${restored}` }).waitFor();
+  });
+
+  test('the sharing graph shows the sidecar pattern', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Sharing' }).click();
+    await page.getByRole('heading', { name: 'Sharing graph' }).waitFor();
+    await page.locator('[data-testid=sharing-graph][data-ready=true] canvas').first().waitFor();
+    const row = page.getByTestId('shared-table').getByRole('row').filter({ hasText: shared });
+    assert.match(
+      await row.innerText(),
+      new RegExp(`dash-app-${s.id} \\(rw\\), dash-sidecar-${s.id} \\(ro\\)[\\s\\S]*1 writer`),
+    );
+  });
+
+  test('orphans and cost list the orphan; a dry-run prune plans it and removes nothing', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Orphans & cost' }).click();
+    await page
+      .getByTestId('cost-table')
+      .getByRole('link', { name: orphan.slice(0, 12) })
+      .waitFor();
+    await page.getByRole('button', { name: 'Plan prune (dry run)' }).click();
+    const plan = page.getByTestId('prune-plan');
+    await plan.waitFor();
+    const text = await plan.innerText();
+    assert.match(text, /Dry run: \d+ volume\(s\) would be removed[\s\S]*Nothing has been removed/);
+    assert.ok(text.includes(orphan.slice(0, 12)), 'the orphan is in the plan');
+    assert.equal(docker('volume', 'inspect', orphan).status, 0, 'the orphan still exists');
+    assert.equal(docker('volume', 'inspect', data).status, 0);
+    const audit = existsSync(join(s.dataDir, 'audit.log'))
+      ? readFileSync(join(s.dataDir, 'audit.log'), 'utf8')
+      : '';
+    assert.doesNotMatch(audit, /"action":"prune"/, 'nothing was applied');
+  });
+
+  test('backups and doctor pages show the catalog and the findings', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Backups & schedules' }).click();
+    await page.getByTestId('all-backups-table').getByRole('link', { name: data }).first().waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Doctor' }).click();
+    await page.getByRole('heading', { name: 'Findings' }).waitFor();
+    // The orphan is an anonymous dangling volume: doctor reports it with the command that fixes it.
+    await page.getByTestId('findings-table').getByRole('row').filter({ hasText: orphan }).waitFor();
+  });
+
+  test('every request the page made went to the daemon (no CDN, no external URL)', () => {
+    assert.ok(requested.length > 5);
+    const elsewhere = requested.filter((url) => !url.startsWith(`${base}/`) && !url.startsWith('data:'));
+    assert.deepEqual(elsewhere, []);
+  });
+
+  test('an engine that stops answering shows the unreachable page (503)', async () => {
+    // A daemon whose engine socket is a forwarder this test can cut.
+    const dir = mkdtempSync(join(tmpdir(), 'stowage-dash-proxy-'));
+    const socket = join(dir, 'docker.sock');
+    const real = (process.env.DOCKER_HOST ?? '').replace(/^unix:\/\//, '');
+    const open = new Set<Socket>();
+    const proxy: Server = createServer((client) => {
+      const upstream = connect(real);
+      open.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', drop).on('close', drop);
+      upstream.on('error', drop).on('close', drop);
+    });
+    await new Promise<void>((resolve) => proxy.listen(socket, resolve));
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'stowage-dash-data-'));
+    const child = spawn(
+      process.execPath,
+      [join(root, 'src/cli/bin.ts'), '--data-dir', dataDir, 'daemon', '--listen', `127.0.0.1:${port}`],
+      { env: { ...process.env, DOCKER_HOST: `unix://${socket}` }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let log = '';
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    try {
+      await waitFor(
+        'the daemon',
+        () => log.includes('listening on'),
+        () => child.exitCode !== null,
+        () => log,
+      );
+      const ownToken = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
+      proxy.close();
+      for (const s of open) s.destroy();
+      const context = await browser.newContext();
+      const other = await context.newPage();
+      await other.goto(`http://127.0.0.1:${port}/`);
+      await other.getByLabel('API token').fill(ownToken);
+      await other.getByRole('button', { name: 'Log in' }).click();
+      const page503 = other.getByTestId('unreachable');
+      await page503.waitFor({ timeout: 30_000 });
+      assert.match(await page503.innerText(), /Docker engine is unreachable[\s\S]*HTTP 503/);
+      await context.close();
+    } finally {
+      await stopPid(child.pid, 5000);
+      proxy.close();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
