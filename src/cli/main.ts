@@ -17,6 +17,7 @@ import type { MountSpecOptions } from './commands/mount-spec.ts';
 import type { MountsOptions } from './commands/mounts.ts';
 import type { ProtectOptions } from './commands/protect.ts';
 import type { MoveOptions, TransferOptions } from './commands/move.ts';
+import type { PluginInstallOptions, PluginServeOptions } from './commands/plugin.ts';
 import type { PruneOptions } from './commands/prune.ts';
 import type { RestoreOptions } from './commands/restore.ts';
 import type { RunsOptions } from './commands/schedules.ts';
@@ -339,6 +340,48 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:7780')
     .action(async (options: DaemonCommandOptions, command: Command) =>
       (await import('./commands/daemon.ts')).daemon(await sessionFor(command), options),
+    );
+
+  const plugin = program
+    .command('plugin')
+    .description('the Docker volume plugin: quotas, host paths, tmpfs and sshfs volumes (docs/PLUGIN.md)');
+
+  plugin
+    .command('serve')
+    .description("speak Docker's volume plugin protocol on a unix socket; the driver's name is its base name")
+    .option(
+      '--socket <path>',
+      'unix socket (outside /run/docker/plugins a spec file announces it)',
+      '/run/docker/plugins/stowage.sock',
+    )
+    .option('--root <dir>', "the plugin's state and volumes (default: <data-dir>/plugin)")
+    .option(
+      '--forbid-path <dir>',
+      'a host folder path volumes may not overlap, such as an engine data root (repeatable)',
+      collect,
+    )
+    .action(async (options: PluginServeOptions, command: Command) =>
+      (await import('./commands/plugin.ts')).pluginServe(await sessionFor(command), options),
+    );
+
+  plugin
+    .command('install')
+    .description('write a systemd unit that runs the plugin before dockerd')
+    .option('--socket <path>', 'unix socket', '/run/docker/plugins/stowage.sock')
+    .option('--root <dir>', "the plugin's state and volumes (default: <data-dir>/plugin)")
+    .option('--unit-dir <dir>', 'where to write stowage-plugin.service', '/etc/systemd/system')
+    .option('-f, --force', 'replace an existing unit')
+    .action(async (options: PluginInstallOptions, command: Command) =>
+      (await import('./commands/plugin.ts')).pluginInstall(await sessionFor(command), options),
+    );
+
+  plugin
+    .command('ls')
+    .description("the plugin's volumes from its state: type, mounts, backup policy")
+    .option('--root <dir>', "the plugin's state and volumes (default: <data-dir>/plugin)")
+    .option('--json', 'print JSON')
+    .action(async (options: { root?: string; json?: boolean }, command: Command) =>
+      (await import('./commands/plugin.ts')).pluginLs(await sessionFor(command), options),
     );
 
   program

@@ -1,5 +1,6 @@
 /**
- * Volume sizes. The engine measures local, option-less volumes (`/system/df`); where it cannot (other
+ * Volume sizes. The engine measures local, option-less volumes (`/system/df`); Stowage's plugin reports its
+ * own (`plugin-volumes.ts`); where neither can (other
  * drivers, volumes with options) and the engine is on this host, Stowage walks the mountpoint itself.
  * Hardlinked files count once, as the engine counts them.
  */
@@ -7,6 +8,7 @@ import { lstat, opendir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { forEachLimited } from '../core/concurrency.ts';
 import type { Engine, EngineVolume } from '../engine/contract.ts';
+import { isStowagePluginVolume, pluginUsage } from './plugin-volumes.ts';
 
 export type SizeMap = Map<string, number | null>;
 
@@ -20,12 +22,23 @@ export async function measureSizes(
   const sizes: SizeMap = new Map();
   const fromEngine = await engineSizes;
   const missing: EngineVolume[] = [];
+  const plugin: EngineVolume[] = [];
   for (const volume of volumes) {
     const size = fromEngine.get(volume.name);
     if (size !== undefined) sizes.set(volume.name, size);
+    else if (isStowagePluginVolume(volume)) plugin.push(volume);
     else if (engine.local && volume.mountpoint) missing.push(volume);
     else sizes.set(volume.name, null);
   }
+  // Stowage's plugin measures its own volumes (statfs of a quota's filesystem, no walk) and says so in
+  // the Status of an inspect; a plugin that does not answer falls back to a walk on a local engine.
+  await forEachLimited(plugin, concurrency, async (volume) => {
+    const reported =
+      pluginUsage(volume) ?? pluginUsage(await engine.volumes.inspect(volume.name).catch(() => volume));
+    if (reported !== undefined) sizes.set(volume.name, reported);
+    else if (engine.local && volume.mountpoint) missing.push(volume);
+    else sizes.set(volume.name, null);
+  });
   await forEachLimited(missing, concurrency, async (volume) => {
     sizes.set(volume.name, await treeSize(volume.mountpoint).catch(() => null));
   });

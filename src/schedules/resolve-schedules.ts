@@ -1,8 +1,9 @@
 /** Every schedule there is: the config file's, and those volume labels create (which need the engine). */
 import type { StowageConfig } from '../config/config-types.ts';
 import { notFound } from '../core/errors.ts';
-import type { Engine } from '../engine/contract.ts';
-import { SCHEDULE_LABEL, type Schedule } from './schedule.ts';
+import type { Engine, EngineVolume } from '../engine/contract.ts';
+import type { Schedule } from './schedule.ts';
+import { volumePolicy } from './volume-policy.ts';
 import { labelSchedules } from './volume-selection.ts';
 
 export interface ResolvedSchedules {
@@ -21,7 +22,7 @@ export function configSchedules(config: StowageConfig): Schedule[] {
 export async function resolveSchedules(config: StowageConfig, engine: Engine): Promise<ResolvedSchedules> {
   const fromConfig = configSchedules(config);
   try {
-    const labelled = await engine.volumes.list({ label: [SCHEDULE_LABEL] });
+    const labelled = await policyVolumes(engine);
     const fromLabels = labelSchedules(labelled, fromConfig);
     return {
       schedules: [...fromConfig, ...fromLabels.schedules],
@@ -31,6 +32,14 @@ export async function resolveSchedules(config: StowageConfig, engine: Engine): P
   } catch (error) {
     return { schedules: fromConfig, problems: [], engineError: (error as Error).message };
   }
+}
+
+/**
+ * Volumes with a policy of their own: labelled with a schedule, or Stowage plugin volumes with a `backup=`
+ * option (the engine filters by label only, so those are picked from the whole list).
+ */
+export async function policyVolumes(engine: Engine): Promise<EngineVolume[]> {
+  return (await engine.volumes.list()).filter((volume) => volumePolicy(volume).schedule !== undefined);
 }
 
 /** @throws StowageError 'not-found' naming the schedules there are. */

@@ -12,8 +12,8 @@ import type { StowageConfig } from '../config/config-types.ts';
 import { StowageError } from '../core/errors.ts';
 import type { Job, JobRegistry } from '../jobs/job-registry.ts';
 import { runOwnerAlive, runSchedule, type RunSummary } from './run-schedule.ts';
-import { configSchedules, findSchedule } from './resolve-schedules.ts';
-import { SCHEDULE_LABEL, type Schedule } from './schedule.ts';
+import { configSchedules, findSchedule, policyVolumes } from './resolve-schedules.ts';
+import type { Schedule } from './schedule.ts';
 import { describeSchedules, type ScheduleStatus } from './schedule-status.ts';
 import { jitterDelay, lateness, missedRuns, slotAt } from './schedule-times.ts';
 import { VolumeLimiter } from './volume-limiter.ts';
@@ -166,7 +166,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   function rescan(): Promise<void> {
     scanning ??= (async () => {
       try {
-        const volumes = await context.engine.volumes.list({ label: [SCHEDULE_LABEL] });
+        const volumes = await policyVolumes(context.engine);
         const found = labelSchedules(volumes, config.schedules);
         for (const problem of found.problems)
           if (!labelProblems.includes(problem)) log(`scheduler: ${problem}`);

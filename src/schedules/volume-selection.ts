@@ -8,13 +8,8 @@ import { cronProblem } from '../config/cron-expression.ts';
 import { compareText } from '../core/units.ts';
 import { LABELS } from '../core/labels.ts';
 import type { EngineVolume } from '../engine/contract.ts';
-import {
-  KEEP_LABEL,
-  LABEL_SCHEDULE_PREFIX,
-  SCHEDULE_LABEL,
-  type Schedule,
-  type SelectedVolume,
-} from './schedule.ts';
+import { LABEL_SCHEDULE_PREFIX, type Schedule, type SelectedVolume } from './schedule.ts';
+import { volumePolicy } from './volume-policy.ts';
 
 /** `KEY` matches any value; `KEY=VALUE` that value exactly (as docker's label filter). */
 export function matchesLabel(labels: Record<string, string>, selector: string): boolean {
@@ -39,17 +34,18 @@ export function selectVolumes(schedule: Schedule, volumes: readonly EngineVolume
     if (
       (schedule.label !== undefined && matchesLabel(volume.labels, schedule.label)) ||
       (schedule.project !== undefined && volume.labels[LABELS.composeProject] === schedule.project) ||
-      (schedule.source === 'config' && volume.labels[SCHEDULE_LABEL] === schedule.name)
+      (schedule.source === 'config' && volumePolicy(volume).schedule === schedule.name)
     )
       chosen.add(volume.name);
   }
   return [...chosen].sort(compareText).map((name) => {
-    const label = byName.get(name)?.labels[KEEP_LABEL];
-    if (label === undefined) return { name, keep: schedule.keep, keepProblem: undefined };
+    const volume = byName.get(name);
+    const policy = volume ? volumePolicy(volume) : undefined;
+    if (policy?.keep === undefined) return { name, keep: schedule.keep, keepProblem: undefined };
     try {
-      return { name, keep: formatRetentionPolicy(parseRetentionPolicy(label)), keepProblem: undefined };
+      return { name, keep: formatRetentionPolicy(parseRetentionPolicy(policy.keep)), keepProblem: undefined };
     } catch (error) {
-      return { name, keep: undefined, keepProblem: `label ${KEEP_LABEL}: ${(error as Error).message}` };
+      return { name, keep: undefined, keepProblem: `${policy.keepFrom}: ${(error as Error).message}` };
     }
   });
 }
@@ -68,12 +64,13 @@ export function labelSchedules(
   const schedules: Schedule[] = [];
   const problems: string[] = [];
   for (const volume of [...volumes].sort((a, b) => compareText(a.name, b.name))) {
-    const value = volume.labels[SCHEDULE_LABEL]?.trim();
+    const policy = volumePolicy(volume);
+    const value = policy.schedule?.trim();
     if (value === undefined || names.has(value) || volume.labels[LABELS.scratch] !== undefined) continue;
     const problem = cronProblem(value, now);
     if (problem) {
       problems.push(
-        `volume ${volume.name}: label ${SCHEDULE_LABEL}: "${value}" is neither a schedule of the config nor a usable cron expression (${problem})`,
+        `volume ${volume.name}: ${policy.scheduleFrom}: "${value}" is neither a schedule of the config nor a usable cron expression (${problem})`,
       );
       continue;
     }
