@@ -4,9 +4,10 @@
  * A failed restore leaves the target as it was: a volume it created is removed, an empty one is emptied,
  * and with `--force` the safety backup of the replaced contents is put back.
  */
+import { Readable } from 'node:stream';
 import { ArchiveReader } from '../archive/archive-reader.ts';
 import { planRestore, type RestorePlan } from '../archive/restore-plan.ts';
-import { createRestoreStream } from '../archive/restore-stream.ts';
+import { createRestoreParts } from '../archive/restore-stream.ts';
 import { isStowageError, StowageError } from '../core/errors.ts';
 import type { Engine, EngineVolume, Labels } from '../engine/contract.ts';
 import { HELPER_MOUNT, withHelper } from '../engine/helper-containers.ts';
@@ -190,15 +191,37 @@ async function write(
   plan: RestorePlan,
   journal: RunJournal,
 ): Promise<void> {
-  await withHelper(
-    engine,
-    { mounts: [{ volume, target: HELPER_MOUNT, readOnly: false }], purpose: 'restore', tracker: journal },
-    async (helper) => {
+  const request = {
+    mounts: [{ volume, target: HELPER_MOUNT, readOnly: false }],
+    purpose: 'restore',
+    tracker: journal,
+  };
+  // Two helpers on the same volume: the engine extracts each upload on one thread, and one container
+  // takes one upload at a time.
+  await withHelper(engine, request, (first) =>
+    withHelper(engine, request, async (second) => {
       // Entries under `v/`, uploaded at `/`: the volume root becomes an ordinary entry whose owner and
       // mode the engine applies (see volume-root-tar.ts).
-      const tar = createRestoreStream(await archiveStream(source), plan, { under: HELPER_MOUNT.slice(1) });
-      await engine.containers.putArchive(helper, UPLOAD_ROOT, tar);
-    },
+      const split = createRestoreParts(await archiveStream(source), plan, 2, {
+        under: HELPER_MOUNT.slice(1),
+      });
+      const uploads = [first, second].map((helper, index) =>
+        engine.containers.putArchive(helper, UPLOAD_ROOT, split.parts[index]!),
+      );
+      try {
+        await Promise.all(uploads);
+      } catch (error) {
+        // The other upload must end too before the helpers go (and the caller rolls back).
+        for (const part of split.parts) part.destroy(error as Error);
+        await Promise.allSettled(uploads);
+        // When reading the archive failed (an unsafe entry, a changed archive), that is the reason to give.
+        throw await split.last.then(
+          () => error,
+          (reason: unknown) => reason,
+        );
+      }
+      await engine.containers.putArchive(first, UPLOAD_ROOT, Readable.from([await split.last]));
+    }),
   );
 }
 
