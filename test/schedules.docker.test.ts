@@ -196,14 +196,16 @@ describe('schedules in the daemon', { skip: !engineAvailable() && SKIP_REASON, t
   });
 
   test('/healthz fails (503) while a schedule is late, naming it', async () => {
-    const body = await until('/healthz to report the late schedule', async () => {
+    // A 3-second schedule whose run (backup, verify, retention) takes longer on a busy machine can be late
+    // for a moment too; what must hold is that the failing one is late while the succeeding one is not.
+    const body = await until('/healthz to report only the failing schedule as late', async () => {
       const response = await fetch(`${base}/healthz`);
       const health = (await response.json()) as { ok: boolean; problems: string[] };
-      return response.status === 503 ? health : undefined;
+      const onlyBroken = !health.problems.some((p) => p.includes('labelled'));
+      return response.status === 503 && onlyBroken ? health : undefined;
     });
     assert.equal(body.ok, false);
     assert.ok(body.problems.some((p) => p.startsWith('schedule broken is late: no successful run since')));
-    assert.ok(!body.problems.some((p) => p.includes('labelled')), 'a schedule that succeeds is not late');
   });
 
   test('the API lists schedules and runs, and starts a run (202 + job)', async () => {
