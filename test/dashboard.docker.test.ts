@@ -1,13 +1,15 @@
 /**
  * The dashboard end to end: headless Chromium drives the real page served by `stowage daemon` against the
  * private engine, as a user would — log in (and see the wrong-token page), find a volume, back it up, see
- * the backup, restore it into a new volume (then read the file back through a container), see the sharing
- * graph, plan a dry-run prune (nothing removed), and see the page for an engine that went away.
+ * the backup, restore it into a new volume (then read the file back through a container), verify the backup,
+ * clone the volume (and fail to clone it onto a name that exists), see the sharing graph, plan a dry-run
+ * prune (nothing removed), run a schedule now, apply a confirmed prune (the orphan goes, a volume in use and
+ * a protected one stay), and see the page for an engine that went away.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +27,9 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
   const data = `dash-data-${s.id}`;
   const shared = `dash-shared-${s.id}`;
   const restored = `dash-restored-${s.id}`;
+  const cloned = `dash-clone-${s.id}`;
+  const nightly = `dash-nightly-${s.id}`;
+  const schedule = `dash-sched-${s.id}`;
   const orphan = randomBytes(32).toString('hex');
   let base = '';
   let token = '';
@@ -56,6 +61,13 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     s.container(`dash-app-${s.id}`, ['-v', `${shared}:/data`]);
     s.container(`dash-sidecar-${s.id}`, ['-v', `${shared}:/data:ro`]);
     s.volume(orphan);
+    // A schedule the backups page can run now: once a year, so it never fires by itself during the test.
+    s.volume(nightly);
+    dockerOk('run', '--rm', '-v', `${nightly}:/d`, IMAGE, 'sh', '-c', 'echo nightly > /d/night.txt');
+    writeFileSync(
+      join(s.dataDir, 'config.yaml'),
+      `schedules:\n  - name: ${schedule}\n    cron: '0 0 1 1 *'\n    volumes: [${nightly}]\n`,
+    );
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     daemon = (await s.daemon(port)).child;
@@ -69,7 +81,7 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
   after(async () => {
     await browser?.close();
     daemon?.kill('SIGKILL');
-    docker('volume', 'rm', '-f', restored);
+    docker('volume', 'rm', '-f', restored, cloned);
     s.cleanup();
   });
 
@@ -165,6 +177,68 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     await page.getByRole('heading', { name: `Volume ${restored}` }).waitFor();
   });
 
+  test('verify the backup from the volume page: it turns good, and the CLI agrees', async () => {
+    const [backup] = s.json<{ id: number; verifyStatus: string | null }[]>(['backups', data]);
+    assert.ok(backup, 'the backup written through the page');
+    assert.equal(backup.verifyStatus, null, 'not verified before the click');
+    await page.goto(`${base}/volumes/${data}`);
+    await page.getByRole('heading', { name: `Volume ${data}` }).waitFor();
+    const row = page
+      .getByTestId('backups-table')
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: `#${backup.id}`, exact: true }) });
+    await row.waitFor();
+    assert.match(await row.innerText(), /not verified/);
+    await row.getByRole('button', { name: `Verify #${backup.id}`, exact: true }).click();
+    const outcome = page.getByTestId('job-verify').getByRole('status');
+    await outcome.waitFor({ timeout: 60_000 });
+    assert.equal(await outcome.innerText(), 'Verified: every checksum matched.');
+    // The table reloads on its own: the badge says good, with when.
+    await row.getByText(/^good · just now$/).waitFor();
+    assert.doesNotMatch(await row.innerText(), /not verified|failed/);
+    const listed = s.json<{ id: number; verifyStatus: string | null; verifiedAt: string | null }[]>([
+      'backups',
+    ]);
+    const after = listed.find((b) => b.id === backup.id);
+    assert.equal(after?.verifyStatus, 'ok', '`stowage backups --json` sees it verified');
+    assert.ok(
+      after.verifiedAt && Date.now() - Date.parse(after.verifiedAt) < 120_000,
+      after.verifiedAt ?? '',
+    );
+  });
+
+  test('clone the volume into a new name; a container reads the file of the clone', async () => {
+    assert.notEqual(docker('volume', 'inspect', cloned).status, 0, 'the clone does not exist yet');
+    await page.getByLabel('Clone into new volume').fill(cloned);
+    await page.getByRole('button', { name: 'Clone', exact: true }).click();
+    const outcome = page.getByTestId('job-clone').getByRole('status');
+    await outcome.waitFor({ timeout: 60_000 });
+    assert.equal(await outcome.innerText(), 'Cloned: 1 files, 6 B.');
+    assert.equal(dockerOk('run', '--rm', '-v', `${cloned}:/d`, IMAGE, 'cat', '/d/greeting.txt'), 'hello');
+    // The source is untouched.
+    assert.equal(dockerOk('run', '--rm', '-v', `${data}:/d`, IMAGE, 'cat', '/d/greeting.txt'), 'hello');
+  });
+
+  test('cloning onto a name that exists shows a clear error and changes nothing', async () => {
+    await page.getByLabel('Clone into new volume').fill(shared);
+    await page.getByRole('button', { name: 'Clone', exact: true }).click();
+    const job = page.getByTestId('job-clone');
+    const error = job.getByRole('alert');
+    await error.waitFor({ timeout: 60_000 });
+    assert.match(
+      await error.innerText(),
+      new RegExp(
+        `clone failed: volume ${shared} already exists[\\s\\S]*choose another name, or remove it first`,
+      ),
+    );
+    assert.equal(await job.getByRole('status').count(), 0, 'the earlier success is no longer shown');
+    assert.equal(
+      dockerOk('run', '--rm', '-v', `${shared}:/d`, IMAGE, 'ls', '-A', '/d'),
+      '',
+      'the existing volume was not written to',
+    );
+  });
+
   test('the sharing graph shows the sidecar pattern', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Sharing' }).click();
     await page.getByRole('heading', { name: 'Sharing graph' }).waitFor();
@@ -196,6 +270,47 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     assert.doesNotMatch(audit, /"action":"prune"/, 'nothing was applied');
   });
 
+  test('run a schedule now from the backups page: the run and its verified backup appear', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Backups & schedules' }).click();
+    const row = page.getByTestId('schedules-table').getByRole('row').filter({ hasText: schedule });
+    await row.waitFor();
+    assert.match(
+      await row.innerText(),
+      new RegExp(`${schedule}\\s+0 0 1 1 \\*\\s+${nightly}\\s[\\s\\S]*never`),
+    );
+    await page.getByText('No run recorded yet.').waitFor();
+    await row.getByRole('button', { name: `Run ${schedule} now`, exact: true }).click();
+    const outcome = page.getByTestId('job-run').getByRole('status');
+    await outcome.waitFor({ timeout: 120_000 });
+    assert.equal(await outcome.innerText(), 'Done.');
+    await row.getByText('success', { exact: true }).waitFor();
+    await page.getByText(/^1 run\(s\): 1 succeeded, 0 failed; \d+ B backed up\.$/).waitFor();
+    await page.getByTestId('runs-chart').waitFor();
+    const backupRow = page
+      .getByTestId('all-backups-table')
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: nightly, exact: true }) });
+    await backupRow.waitFor();
+    assert.match(await backupRow.innerText(), /\bgood\b/);
+    const runs = s.json<{ volume: string; trigger: string; result: string; backupId: number | null }[]>([
+      'runs',
+      '--schedule',
+      schedule,
+    ]);
+    assert.deepEqual(
+      runs.map((r) => [r.volume, r.trigger, r.result]),
+      [[nightly, 'manual', 'success']],
+      'the CLI sees one manual, successful run',
+    );
+    const made = s.json<{ id: number; verifyStatus: string | null }[]>(['backups', nightly]);
+    assert.deepEqual(
+      made.map((b) => [b.id, b.verifyStatus]),
+      [[runs[0]!.backupId, 'ok']],
+      'the run wrote one verified backup',
+    );
+    assert.match(await backupRow.innerText(), new RegExp(`^#${made[0]!.id}\\s`));
+  });
+
   test('backups and doctor pages show the catalog and the findings', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Backups & schedules' }).click();
     await page.getByTestId('all-backups-table').getByRole('link', { name: data }).first().waitFor();
@@ -203,6 +318,59 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     await page.getByRole('heading', { name: 'Findings' }).waitFor();
     // The orphan is an anonymous dangling volume: doctor reports it with the command that fixes it.
     await page.getByTestId('findings-table').getByRole('row').filter({ hasText: orphan }).waitFor();
+  });
+
+  test('a confirmed prune removes the orphan; a volume in use and a protected one stay', async () => {
+    const inUse = randomBytes(32).toString('hex');
+    const guarded = randomBytes(32).toString('hex');
+    s.volume(inUse);
+    s.container(`dash-user-${s.id}`, ['-v', `${inUse}:/data`]);
+    s.volume(guarded);
+    const protect = s.stowage(['protect', guarded]);
+    assert.equal(protect.status, 0, protect.stderr);
+    await page.getByRole('navigation').getByRole('link', { name: 'Orphans & cost' }).click();
+    await page
+      .getByTestId('cost-table')
+      .getByRole('link', { name: orphan.slice(0, 12) })
+      .waitFor();
+    await page.getByRole('button', { name: 'Plan prune (dry run)' }).click();
+    const plan = page.getByTestId('prune-plan');
+    await plan.waitFor();
+    const cells = await plan.getByRole('table', { name: 'Would be removed' }).locator('tbody th').all();
+    const planned = await Promise.all(cells.map((cell) => cell.getAttribute('title')));
+    assert.ok(planned.includes(orphan), `the orphan is planned: ${planned.join(', ')}`);
+    assert.ok(!planned.includes(inUse) && !planned.includes(guarded), 'neither kept volume is planned');
+    await plan.getByText(/kept, and why$/).click();
+    const kept = await plan.locator('details').innerText();
+    assert.ok(kept.includes(`${inUse.slice(0, 12)}…: in use`), kept);
+    assert.ok(kept.includes(`${guarded.slice(0, 12)}…: protected`), kept);
+
+    // Cancelling the confirmation removes nothing.
+    await plan.getByRole('button', { name: 'Remove these volumes…' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Confirm prune' });
+    assert.match(await confirm.innerText(), new RegExp(`Remove ${planned.length} volume\\(s\\) for good\\?`));
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    assert.equal(docker('volume', 'inspect', orphan).status, 0, 'cancel kept the orphan');
+
+    await plan.getByRole('button', { name: 'Remove these volumes…' }).click();
+    await confirm.getByRole('button', { name: `Yes, remove ${planned.length} volume(s)` }).click();
+    const done = page.getByRole('status').filter({ hasText: /^Removed / });
+    await done.waitFor({ timeout: 60_000 });
+    assert.match(await done.innerText(), new RegExp(`^Removed ${planned.length} volume\\(s\\), reclaimed `));
+    assert.doesNotMatch(await done.innerText(), /Kept:/, 'every planned volume went');
+    assert.equal(await plan.count(), 0, 'the applied plan is gone');
+    assert.notEqual(docker('volume', 'inspect', orphan).status, 0, 'the orphan was removed');
+    assert.equal(docker('volume', 'inspect', inUse).status, 0, 'the volume in use stays');
+    assert.equal(docker('volume', 'inspect', guarded).status, 0, 'the protected volume stays');
+    assert.equal(docker('volume', 'inspect', data).status, 0, 'the named volume stays');
+    // The cost table reloads without the orphan.
+    await page
+      .getByTestId('cost-table')
+      .getByRole('link', { name: orphan.slice(0, 12) })
+      .waitFor({ state: 'detached' });
+    const audit = readFileSync(join(s.dataDir, 'audit.log'), 'utf8');
+    assert.match(audit, new RegExp(`"action":"prune".*${orphan}`), 'the prune is audited');
   });
 
   test('every request the page made went to the daemon (no CDN, no external URL)', () => {

@@ -78,7 +78,7 @@ export function BackupsPage() {
         {schedules.data?.length === 0 && (
           <p>
             No schedule. Add one to the config file (<code>schedules:</code>) or label a volume{' '}
-            <code>stowage.schedule=…</code>.
+            <code>stowage.backup.schedule=CRON</code>.
           </p>
         )}
         {schedules.data && schedules.data.length > 0 && (
