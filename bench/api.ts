@@ -10,18 +10,16 @@
  *
  * `--cpu-prof DIR` runs the daemon with Node's `--cpu-prof` and prints its hottest functions (self time).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request, type RequestOptions } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { mapLimited } from '../src/core/concurrency.ts';
-import { connectEngine } from '../src/engine/docker-engine.ts';
-import { buildBusyboxImage, startPrivateEngine, TEST_IMAGE } from '../scripts/private-engine.ts';
-import { ms } from './support.ts';
+import { buildBusyboxImage, startPrivateEngine } from '../scripts/private-engine.ts';
+import { ensureBuilt, ms, populateVolumes, startDaemon } from './support.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -110,54 +108,23 @@ function topFrames(file: string, count: number): string[] {
 
 const kB = (body: string) => `${(Buffer.byteLength(body) / 1000).toFixed(0)} kB`;
 
-const bundle = join(root, 'dist/bundle/stowage.cjs');
-if (!existsSync(bundle)) {
-  console.log('building dist/bundle…');
-  const build = spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('scripts/build.ts failed');
-}
+ensureBuilt();
 
 const engine = await startPrivateEngine();
 const dataDir = mkdtempSync(join(tmpdir(), 'stowage-bench-api-'));
 let daemon: ChildProcess | undefined;
 try {
   buildBusyboxImage(engine.env);
-  const client = connectEngine({ host: engine.host });
-  console.log(`creating ${VOLUMES} volumes…`);
-  const names = Array.from({ length: VOLUMES }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
-  await mapLimited(names, 16, (name) => client.volumes.create({ name, labels: { bench: 'api' } }));
-  client.close();
-  // 40 volumes are mounted by 10 running containers, so the listing has users to join.
-  for (let c = 0; c < 10; c++) {
-    const vols = names.slice(500 + c * 4, 500 + c * 4 + 4);
-    const run = spawnSync(
-      'docker',
-      ['run', '-d', ...vols.flatMap((v) => ['-v', `${v}:/${v}`]), TEST_IMAGE, 'sleep', '3600'],
-      { env: engine.env, encoding: 'utf8' },
-    );
-    if (run.status !== 0) throw new Error(run.stderr);
-  }
+  await populateVolumes(engine, VOLUMES, 'api');
 
   const port = await freePort();
   const profileDir = flags['cpu-prof'];
-  daemon = spawn(
-    process.execPath,
-    [
-      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-      join(root, 'bin/stowage.cjs'),
-      '--data-dir',
-      dataDir,
-      'daemon',
-      '--listen',
-      `127.0.0.1:${port}`,
-    ],
-    { env: engine.env, stdio: ['ignore', 'pipe', 'pipe'] },
+  daemon = await startDaemon(
+    engine,
+    dataDir,
+    port,
+    profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
   );
-  let log = '';
-  daemon.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  daemon.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  for (let i = 0; i < 200 && !log.includes('listening on') && daemon.exitCode === null; i++) await sleep(100);
-  if (!log.includes('listening on')) throw new Error(`the daemon did not start:\n${log}`);
   const token = spawnSync(process.execPath, [join(root, 'bin/stowage.cjs'), '--data-dir', dataDir, 'token'], {
     env: engine.env,
     encoding: 'utf8',

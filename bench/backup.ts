@@ -12,16 +12,7 @@
  *   node bench/backup.ts [--mb 420] [--rounds 5] [--seed 42] [--big] [--big-mb 2200] [--no-verify] [--quiet-wait 60]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,7 +24,7 @@ import {
   type PrivateEngine,
 } from '../scripts/private-engine.ts';
 import { generateDataset, type DatasetSummary } from './dataset.ts';
-import { interleave, median, timeCommand } from './support.ts';
+import { ensureBuilt, interleave, median, timeCommand } from './support.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -52,19 +43,6 @@ const SEED = Number(flags.seed);
 const root = join(import.meta.dirname, '..');
 const BIN = join(root, 'bin/stowage.cjs');
 const mb = (bytes: number) => bytes / 1e6;
-
-/** bin/stowage.cjs prefers dist/bundle: a bundle older than the sources would run old code. */
-function ensureBundle(): void {
-  const bundle = join(root, 'dist/bundle/stowage.cjs');
-  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
-  const newest = readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .reduce((max, e) => Math.max(max, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
-  if (built >= newest) return;
-  console.log(built ? 'dist/bundle is older than src/: rebuilding…' : 'building dist/bundle…');
-  const build = spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('scripts/build.ts failed');
-}
 
 /** Generates a dataset on the host, copies it into a new volume with `cp -a`, and removes the host copy. */
 function loadVolume(
@@ -305,7 +283,7 @@ function describeUse(run: Awaited<ReturnType<typeof monitored>>): string {
   return `${run.seconds.toFixed(1)} s wall; ${own.join(', ')}; dockerd (with its tar helpers) ${run.dockerdCpuSeconds.toFixed(1)} s CPU; machine busy ${run.machineBusyCpus.toFixed(2)} of ${CPUS} CPUs (other processes: ${run.otherCpus.toFixed(2)})${run.quiet ? '' : '; started on a busy machine'}`;
 }
 
-ensureBundle();
+ensureBuilt();
 const engine = await startPrivateEngine();
 const work = mkdtempSync(join(tmpdir(), 'stowage-bench-backup-'));
 try {

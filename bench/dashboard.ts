@@ -8,32 +8,25 @@
  *
  *   node bench/dashboard.ts [--volumes 1000] [--loads 5]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { mapLimited } from '../src/core/concurrency.ts';
-import { connectEngine } from '../src/engine/docker-engine.ts';
-import { buildBusyboxImage, startPrivateEngine, TEST_IMAGE } from '../scripts/private-engine.ts';
+import { buildBusyboxImage, startPrivateEngine } from '../scripts/private-engine.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import { freePort } from '../test/support/loopback.ts';
-import { median, ms } from './support.ts';
+import { ensureBuilt, median, ms, populateVolumes, startDaemon } from './support.ts';
 
 const { values: flags } = parseArgs({
   options: { volumes: { type: 'string', default: '1000' }, loads: { type: 'string', default: '5' } },
 });
 const VOLUMES = Number(flags.volumes);
 const LOADS = Number(flags.loads);
-const root = join(import.meta.dirname, '..');
 
-if (!existsSync(join(root, 'dist/bundle/stowage.cjs')) || !existsSync(join(root, 'dist/web/index.html'))) {
-  console.log('building dist/ (bundle and dashboard)…');
-  if (spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { stdio: 'inherit' }).status !== 0)
-    throw new Error('scripts/build.ts failed');
-}
+ensureBuilt();
 
 /**
  * Runs in the page before its scripts (a string: this file is type-checked without the DOM's types): notes
@@ -57,33 +50,11 @@ let daemon: ChildProcess | undefined;
 let browser: Browser | undefined;
 try {
   buildBusyboxImage(engine.env);
-  console.log(`creating ${VOLUMES} volumes…`);
-  const client = connectEngine({ host: engine.host });
-  const names = Array.from({ length: VOLUMES }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
-  await mapLimited(names, 16, (name) => client.volumes.create({ name, labels: { bench: 'dashboard' } }));
-  client.close();
-  for (let c = 0; c < 10; c++) {
-    const vols = names.slice(500 + c * 4, 500 + c * 4 + 4);
-    const run = spawnSync(
-      'docker',
-      ['run', '-d', ...vols.flatMap((v) => ['-v', `${v}:/${v}`]), TEST_IMAGE, 'sleep', '3600'],
-      { env: engine.env, encoding: 'utf8' },
-    );
-    if (run.status !== 0) throw new Error(run.stderr);
-  }
+  await populateVolumes(engine, VOLUMES, 'dashboard');
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  daemon = spawn(
-    process.execPath,
-    [join(root, 'bin/stowage.cjs'), '--data-dir', dataDir, 'daemon', '--listen', `127.0.0.1:${port}`],
-    { env: engine.env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  daemon.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  daemon.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  for (let i = 0; i < 200 && !log.includes('listening on') && daemon.exitCode === null; i++) await sleep(100);
-  if (!log.includes('listening on')) throw new Error(`the daemon did not start:\n${log}`);
+  daemon = await startDaemon(engine, dataDir, port);
   const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
 
   browser = await launchChromium();
