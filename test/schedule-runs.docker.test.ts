@@ -1,13 +1,22 @@
+/**
+ * One run of a schedule (`runSchedule`, the code path of the daemon's timers and `stowage run-now`)
+ * against the private engine: real volumes with labels, a real backup context (engine, its identity, a
+ * catalog in a data folder of the test's own), backups that are verified before retention removes anything.
+ */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
-import { DEFAULT_CONFIG, type StowageConfig } from '../config/config-types.ts';
-import type { RunNotification } from './notify-webhook.ts';
-import { runSchedule, type RunDependencies } from './run-schedule.ts';
-import type { Schedule } from './schedule.ts';
-import { fakeContext, fakeEngine, volume, type FakeEngine } from './testing/fake-engine.ts';
-import { VolumeLimiter } from './volume-limiter.ts';
+import type { BackupContext } from '../src/backup/backup-context.ts';
+import { openCatalog } from '../src/catalog/catalog.ts';
+import { DEFAULT_CONFIG, type StowageConfig } from '../src/config/config-types.ts';
+import { connectEngine } from '../src/engine/docker-engine.ts';
+import type { RunNotification } from '../src/schedules/notify-webhook.ts';
+import { runSchedule, type RunDependencies } from '../src/schedules/run-schedule.ts';
+import type { Schedule } from '../src/schedules/schedule.ts';
+import { VolumeLimiter } from '../src/schedules/volume-limiter.ts';
+import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
 
 const schedule = (fields: Partial<Schedule>): Schedule => ({
   name: 'nightly',
@@ -26,14 +35,35 @@ const schedule = (fields: Partial<Schedule>): Schedule => ({
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
+  for (const cleanup of cleanups.reverse()) cleanup();
   cleanups = [];
 });
 
-/** Dependencies over a fake engine; `posts` collects what the webhook received. */
-function setup(engine: FakeEngine, config: Partial<StowageConfig> = {}) {
-  const context = fakeContext(engine);
-  cleanups.push(() => context.cleanup());
+/**
+ * A real volume named `name` (the names are the ones the assertions use, so each must not exist yet),
+ * labelled for the session's clean-up and holding one file, `hello.txt`, whose text names the volume.
+ */
+function volume(s: TestSession, name: string, labels: Record<string, string> = {}): void {
+  if (docker('volume', 'inspect', name).status === 0)
+    throw new Error(`volume ${name} already exists in the private engine`);
+  s.volume(name, ...Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]));
+  dockerOk('run', '--rm', '-v', `${name}:/d`, IMAGE, 'sh', '-c', `echo "hello from ${name}" > /d/hello.txt`);
+}
+
+/**
+ * A session with `volumes` created, a backup context over the private engine (DOCKER_HOST, as the CLI
+ * connects) with a catalog in the session's data folder, and dependencies whose webhook transport records
+ * what it is sent (`posts`).
+ */
+async function setup(volumes: [string, Record<string, string>?][], config: Partial<StowageConfig> = {}) {
+  const s = new TestSession();
+  const engine = connectEngine();
+  const catalog = openCatalog(s.dataDir);
+  cleanups.push(() => s.cleanup());
+  cleanups.push(() => engine.close());
+  cleanups.push(() => catalog.close());
+  for (const [name, labels] of volumes) volume(s, name, labels);
+  const context: BackupContext = { engine, engineInfo: await engine.info(), dataDir: s.dataDir, catalog };
   const posts: RunNotification[] = [];
   const log: string[] = [];
   const deps: RunDependencies = {
@@ -46,14 +76,14 @@ function setup(engine: FakeEngine, config: Partial<StowageConfig> = {}) {
       return Promise.resolve(new Response(null, { status: 204 }));
     },
   };
-  const run = (s: Schedule, signal = new AbortController().signal) =>
-    runSchedule(deps, { schedule: s, trigger: 'schedule', firedAt: new Date(), signal });
-  return { context, deps, posts, log, run };
+  const run = (sched: Schedule, signal = new AbortController().signal) =>
+    runSchedule(deps, { schedule: sched, trigger: 'schedule', firedAt: new Date(), signal });
+  return { s, context, deps, posts, log, run };
 }
 
-describe('runSchedule', () => {
+describe('runSchedule', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_000 }, () => {
   test('backs up, verifies and applies retention: after several runs exactly what keep says is left', async () => {
-    const { context, posts, run } = setup(fakeEngine([volume('data'), volume('other')]));
+    const { context, posts, run } = await setup([['data'], ['other']]);
     const nightly = schedule({ volumes: ['data'], keep: 'last:2' });
     const removed: (number | null)[] = [];
     for (let i = 0; i < 4; i++) {
@@ -80,14 +110,13 @@ describe('runSchedule', () => {
   });
 
   test('a volume that fails is recorded with its error and notified; the others of the run go on', async () => {
-    const engine = fakeEngine([volume('data')]);
-    const { context, posts, run } = setup(engine);
+    const { context, posts, run } = await setup([['data']]);
     await run(schedule({ volumes: ['data'], keep: 'last:1' }));
     const summary = await run(schedule({ volumes: ['data', 'gone'], keep: 'last:1' }));
     assert.equal(summary.ok, false);
     const byVolume = new Map(summary.runs.map((r) => [r.volume, r]));
     assert.equal(byVolume.get('gone')?.result, 'failed');
-    assert.match(byVolume.get('gone')?.error ?? '', /volume gone does not exist/);
+    assert.match(byVolume.get('gone')?.error ?? '', /^inspect volume "gone": get gone: no such volume$/);
     assert.equal(byVolume.get('data')?.result, 'success', 'the other volume of the run still succeeds');
     // `data` succeeded and was verified, so its own retention ran; nothing of `gone` existed to remove.
     assert.equal(context.catalog.backups.list({ volume: 'data' }).length, 1);
@@ -109,10 +138,9 @@ describe('runSchedule', () => {
   });
 
   test("a volume's failed run never applies retention to its older backups", async () => {
-    const engine = fakeEngine([volume('data')]);
-    const { context, run } = setup(engine);
+    const { context, run } = await setup([['data']]);
     for (let i = 0; i < 3; i++) await run(schedule({ volumes: ['data'] }));
-    engine.state.volumes = []; // the next backup of `data` fails
+    dockerOk('volume', 'rm', 'data'); // the next backup of `data` fails
     const summary = await run(schedule({ volumes: ['data'], keep: 'last:1' }));
     assert.equal(summary.runs[0]?.result, 'failed');
     assert.equal(summary.runs[0]?.removed, null);
@@ -120,7 +148,7 @@ describe('runSchedule', () => {
   });
 
   test('without verification, no retention at all', async () => {
-    const { context, run, log } = setup(fakeEngine([volume('data', { 'stowage.backup.keep': 'last:1' })]));
+    const { context, run, log } = await setup([['data', { 'stowage.backup.keep': 'last:1' }]]);
     const unverified = schedule({ volumes: ['data'], verify: false });
     await run(unverified);
     await run(unverified);
@@ -131,18 +159,16 @@ describe('runSchedule', () => {
   });
 
   test("a volume's keep label replaces the schedule's keep; an invalid one fails the run but keeps the backup", async () => {
-    const { context, run } = setup(
-      fakeEngine([
-        volume('a', { 'stowage.backup.keep': 'last:1' }),
-        volume('b', { 'stowage.backup.keep': 'x' }),
-      ]),
-    );
-    const s = schedule({ volumes: ['a', 'b'], keep: 'last:5' });
+    const { context, run } = await setup([
+      ['vol-a', { 'stowage.backup.keep': 'last:1' }],
+      ['vol-b', { 'stowage.backup.keep': 'x' }],
+    ]);
+    const s = schedule({ volumes: ['vol-a', 'vol-b'], keep: 'last:5' });
     await run(s);
     const second = await run(s);
-    assert.equal(context.catalog.backups.list({ volume: 'a' }).length, 1);
-    assert.equal(context.catalog.backups.list({ volume: 'b' }).length, 2);
-    const b = second.runs.find((r) => r.volume === 'b');
+    assert.equal(context.catalog.backups.list({ volume: 'vol-a' }).length, 1);
+    assert.equal(context.catalog.backups.list({ volume: 'vol-b' }).length, 2);
+    const b = second.runs.find((r) => r.volume === 'vol-b');
     assert.equal(b?.result, 'failed');
     assert.notEqual(b?.backupId, null);
     assert.match(
@@ -152,7 +178,7 @@ describe('runSchedule', () => {
   });
 
   test('successes are notified when asked for', async () => {
-    const { posts, run } = setup(fakeEngine([volume('data')]), {
+    const { posts, run } = await setup([['data']], {
       notify: { webhook: 'http://hooks.test/x', on: ['failure', 'success'] },
     });
     await run(schedule({ volumes: ['data'] }));
@@ -163,7 +189,7 @@ describe('runSchedule', () => {
   });
 
   test('a webhook that fails is logged and changes nothing', async () => {
-    const { deps, log, run } = setup(fakeEngine([]));
+    const { deps, log, run } = await setup([]);
     deps.fetch = () => Promise.reject(new TypeError('fetch failed'));
     const summary = await run(schedule({ volumes: ['gone'] }));
     assert.equal(summary.runs[0]?.result, 'failed');
@@ -171,7 +197,7 @@ describe('runSchedule', () => {
   });
 
   test('a schedule selecting nothing is a failed run without a volume', async () => {
-    const { posts, run } = setup(fakeEngine([volume('data')]));
+    const { posts, run } = await setup([['data']]);
     const summary = await run(schedule({ label: 'tier=prod' }));
     assert.equal(summary.ok, false);
     assert.equal(summary.runs.length, 1);
@@ -184,18 +210,29 @@ describe('runSchedule', () => {
   });
 
   test('an unreachable engine is a failed run', async () => {
-    const engine = fakeEngine([volume('data')]);
-    const { run } = setup(engine);
-    engine.state.unreachable = true;
+    const { context, run } = await setup([['data']]);
+    // The engine goes away after the context was made: a unix socket path where no engine listens.
+    const dir = mkdtempSync(join(tmpdir(), 'stowage-no-engine-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const socket = join(dir, 'docker.sock');
+    const gone = connectEngine({}, { env: { DOCKER_HOST: `unix://${socket}` } });
+    cleanups.push(() => gone.close());
+    context.engine = gone;
     const summary = await run(schedule({ volumes: ['data'] }));
     assert.deepEqual(
       summary.runs.map((r) => [r.volume, r.result, r.error]),
-      [[null, 'failed', 'connect ENOENT /run/fake.sock']],
+      [
+        [
+          null,
+          'failed',
+          `cannot connect to the engine: no engine is listening at unix://${socket} (from DOCKER_HOST)`,
+        ],
+      ],
     );
   });
 
   test('a label schedule whose volume was removed ends quietly: no run, no notification', async () => {
-    const { posts, run, log } = setup(fakeEngine([]));
+    const { posts, run, log } = await setup([]);
     const summary = await run(schedule({ name: 'volume:gone', source: 'label', volumes: ['gone'] }));
     assert.deepEqual(summary.runs, []);
     assert.equal(summary.ok, false);
@@ -204,16 +241,16 @@ describe('runSchedule', () => {
   });
 
   test('cancelled before starting: every volume is recorded as interrupted, nothing written', async () => {
-    const { context, run } = setup(fakeEngine([volume('a'), volume('b')]));
+    const { context, run } = await setup([['vol-a'], ['vol-b']]);
     const summary = await run(
-      schedule({ volumes: ['a', 'b'] }),
+      schedule({ volumes: ['vol-a', 'vol-b'] }),
       AbortSignal.abort(new Error('the daemon is shutting down')),
     );
     assert.deepEqual(
       summary.runs.map((r) => [r.volume, r.result]),
       [
-        ['a', 'interrupted'],
-        ['b', 'interrupted'],
+        ['vol-a', 'interrupted'],
+        ['vol-b', 'interrupted'],
       ],
     );
     assert.match(summary.runs[0]?.error ?? '', /^interrupted \(the daemon is shutting down\)/);
@@ -221,15 +258,14 @@ describe('runSchedule', () => {
   });
 
   test('a schedule target is used instead of the default folder', async () => {
-    const engine = fakeEngine([volume('data')]);
-    const { context, run } = setup(engine);
+    const { context, run } = await setup([['data']]);
     const target = join(context.dataDir, 'elsewhere');
     await run(schedule({ volumes: ['data'], target }));
     assert.equal(context.catalog.backups.list()[0]?.target, `local:${target}`);
   });
 
   test('a target that cannot be written fails the run', async () => {
-    const { context, run } = setup(fakeEngine([volume('data')]));
+    const { context, run } = await setup([['data']]);
     const summary = await run(
       schedule({ volumes: ['data'], target: join(context.dataDir, 'catalog.db', 'sub') }),
     );

@@ -1,10 +1,18 @@
+/**
+ * The daemon's scheduler (`startScheduler`) against the private engine: real volumes with schedule labels,
+ * a real backup context (engine, its identity, a catalog in a data folder of the test's own), and the job
+ * registry its runs go through: catch-up, cron firing, health, run-now, label schedules, reload and stop.
+ */
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_CONFIG, type ScheduleConfig, type StowageConfig } from '../config/config-types.ts';
-import { JobRegistry, type Job } from '../jobs/job-registry.ts';
-import { startScheduler } from './scheduler.ts';
-import { fakeContext, fakeEngine, volume, type FakeEngine } from './testing/fake-engine.ts';
+import type { BackupContext } from '../src/backup/backup-context.ts';
+import { openCatalog } from '../src/catalog/catalog.ts';
+import { DEFAULT_CONFIG, type ScheduleConfig, type StowageConfig } from '../src/config/config-types.ts';
+import { connectEngine } from '../src/engine/docker-engine.ts';
+import { JobRegistry, type Job } from '../src/jobs/job-registry.ts';
+import { startScheduler } from '../src/schedules/scheduler.ts';
+import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
 
 const scheduleConfig = (fields: Partial<ScheduleConfig>): ScheduleConfig => ({
   name: 'nightly',
@@ -26,12 +34,33 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function setup(engine: FakeEngine, schedules: ScheduleConfig[]) {
-  const context = fakeContext(engine);
+/**
+ * A real volume named `name` (the names are the ones the assertions use, so each must not exist yet),
+ * labelled for the session's clean-up and holding one file, `hello.txt`, whose text names the volume.
+ */
+function volume(s: TestSession, name: string, labels: Record<string, string> = {}): void {
+  if (docker('volume', 'inspect', name).status === 0)
+    throw new Error(`volume ${name} already exists in the private engine`);
+  s.volume(name, ...Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]));
+  dockerOk('run', '--rm', '-v', `${name}:/d`, IMAGE, 'sh', '-c', `echo "hello from ${name}" > /d/hello.txt`);
+}
+
+/**
+ * A session with `volumes` created and a backup context over the private engine (DOCKER_HOST, as the CLI
+ * connects) with a catalog in the session's data folder; `start` starts the scheduler over it.
+ */
+async function setup(volumes: [string, Record<string, string>?][], schedules: ScheduleConfig[]) {
+  const s = new TestSession();
+  const engine = connectEngine();
+  const catalog = openCatalog(s.dataDir);
+  cleanups.push(() => s.cleanup());
+  cleanups.push(() => engine.close());
+  cleanups.push(() => catalog.close());
+  for (const [name, labels] of volumes) volume(s, name, labels);
+  const context: BackupContext = { engine, engineInfo: await engine.info(), dataDir: s.dataDir, catalog };
   const jobs = new JobRegistry();
   const log: string[] = [];
   let config: StowageConfig = { ...DEFAULT_CONFIG, schedules };
-  cleanups.push(() => context.cleanup());
   cleanups.push(() => jobs.shutdown(5000));
   const start = () => {
     const scheduler = startScheduler({
@@ -44,7 +73,7 @@ function setup(engine: FakeEngine, schedules: ScheduleConfig[]) {
     return scheduler;
   };
   const setConfig = (next: Partial<StowageConfig>) => (config = { ...config, ...next });
-  return { context, jobs, log, start, setConfig };
+  return { s, context, jobs, log, start, setConfig };
 }
 
 async function settled(jobs: JobRegistry): Promise<Job[]> {
@@ -54,11 +83,9 @@ async function settled(jobs: JobRegistry): Promise<Job[]> {
 
 const hourAgo = () => new Date(Date.now() - 3_600_000);
 
-describe('Scheduler', () => {
+describe('Scheduler', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_000 }, () => {
   test('catch-up: a schedule that missed fires while the daemon was down runs once at start', async () => {
-    const { context, jobs, log, start } = setup(fakeEngine([volume('data')]), [
-      scheduleConfig({ cron: '*/10 * * * *' }),
-    ]);
+    const { context, jobs, log, start } = await setup([['data']], [scheduleConfig({ cron: '*/10 * * * *' })]);
     // Down since long ago: hundreds of ten-minute slots were missed.
     context.catalog.runs.recordFire('nightly', new Date('2026-01-01T00:00:00Z'));
     const scheduler = start();
@@ -82,10 +109,10 @@ describe('Scheduler', () => {
   });
 
   test('a schedule seen for the first time does not run at start, and a fired one is not caught up again', async () => {
-    const { context, jobs, start } = setup(fakeEngine([volume('data')]), [
-      scheduleConfig({ name: 'new' }),
-      scheduleConfig({ name: 'fired', cron: '@hourly' }),
-    ]);
+    const { context, jobs, start } = await setup(
+      [['data']],
+      [scheduleConfig({ name: 'new' }), scheduleConfig({ name: 'fired', cron: '@hourly' })],
+    );
     context.catalog.runs.recordFire('fired', new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000));
     await start().ready;
     assert.deepEqual(await settled(jobs), []);
@@ -93,18 +120,14 @@ describe('Scheduler', () => {
   });
 
   test('a schedule never fired but known for long is caught up from when it was first seen', async () => {
-    const { context, jobs, start } = setup(fakeEngine([volume('data')]), [
-      scheduleConfig({ cron: '@hourly' }),
-    ]);
+    const { context, jobs, start } = await setup([['data']], [scheduleConfig({ cron: '@hourly' })]);
     context.catalog.runs.ensureState('nightly', new Date(Date.now() - 3 * 3_600_000));
     await start().ready;
     assert.equal((await settled(jobs)).length, 1);
   });
 
   test('fires on its cron expression (seconds), recording each run', async () => {
-    const { context, jobs, start } = setup(fakeEngine([volume('data')]), [
-      scheduleConfig({ cron: '* * * * * *' }),
-    ]);
+    const { context, jobs, start } = await setup([['data']], [scheduleConfig({ cron: '* * * * * *' })]);
     start();
     await sleep(2300);
     await settled(jobs);
@@ -114,7 +137,7 @@ describe('Scheduler', () => {
   });
 
   test('health: a schedule without a success for two fires is late; a fresh success clears it', async () => {
-    const { context, start } = setup(fakeEngine([volume('data')]), [scheduleConfig({ cron: '@hourly' })]);
+    const { context, start } = await setup([['data']], [scheduleConfig({ cron: '@hourly' })]);
     context.catalog.runs.ensureState('nightly', new Date('2026-01-01T00:00:00Z'));
     context.catalog.runs.recordFire('nightly', new Date()); // no catch-up: only health is tested here
     const scheduler = start();
@@ -131,7 +154,7 @@ describe('Scheduler', () => {
   });
 
   test('runNow: a manual run as a job; an unknown schedule is not found', async () => {
-    const { context, jobs, start } = setup(fakeEngine([volume('data')]), [scheduleConfig({})]);
+    const { context, jobs, start } = await setup([['data']], [scheduleConfig({})]);
     const scheduler = start();
     await scheduler.ready;
     await assert.rejects(scheduler.runNow('nope'), {
@@ -150,7 +173,7 @@ describe('Scheduler', () => {
   });
 
   test('a failing run makes a failed job that names the volume and the error', async () => {
-    const { jobs, start } = setup(fakeEngine([]), [scheduleConfig({})]);
+    const { jobs, start } = await setup([], [scheduleConfig({})]);
     const scheduler = start();
     await scheduler.ready;
     const job = await scheduler.runNow('nightly');
@@ -158,17 +181,19 @@ describe('Scheduler', () => {
     assert.equal(jobs.get(job.id)?.state, 'failed');
     assert.match(
       jobs.get(job.id)?.error?.message ?? '',
-      /^schedule nightly: 1 of 1 run\(s\) failed: data: volume data does not exist/,
+      /^schedule nightly: 1 of 1 run\(s\) failed: data: inspect volume "data": get data: no such volume/,
     );
   });
 
   test('volume labels: a cron label makes a schedule, a bad one is a health problem', async () => {
-    const engine = fakeEngine([
-      volume('mail', { 'stowage.backup.schedule': '@hourly' }),
-      volume('logs', { 'stowage.backup.schedule': 'nightly' }),
-      volume('odd', { 'stowage.backup.schedule': 'sometimes' }),
-    ]);
-    const { start } = setup(engine, [scheduleConfig({})]);
+    const { start } = await setup(
+      [
+        ['mail', { 'stowage.backup.schedule': '@hourly' }],
+        ['logs', { 'stowage.backup.schedule': 'nightly' }],
+        ['odd', { 'stowage.backup.schedule': 'sometimes' }],
+      ],
+      [scheduleConfig({})],
+    );
     const scheduler = start();
     await scheduler.ready;
     assert.deepEqual(
@@ -187,8 +212,7 @@ describe('Scheduler', () => {
   });
 
   test('reload: schedules added and removed, a label volume found on demand by runNow', async () => {
-    const engine = fakeEngine([volume('data')]);
-    const { start, setConfig, jobs } = setup(engine, [scheduleConfig({})]);
+    const { s, start, setConfig, jobs } = await setup([['data']], [scheduleConfig({})]);
     const scheduler = start();
     await scheduler.ready;
     setConfig({ schedules: [scheduleConfig({ name: 'weekly', cron: '@weekly' })] });
@@ -197,14 +221,14 @@ describe('Scheduler', () => {
       scheduler.list().map((s) => s.name),
       ['weekly'],
     );
-    engine.state.volumes.push(volume('fresh', { 'stowage.backup.schedule': '@daily' }));
+    volume(s, 'fresh', { 'stowage.backup.schedule': '@daily' });
     const job = await scheduler.runNow('volume:fresh');
     assert.equal(job.subject, 'volume:fresh');
     await settled(jobs);
   });
 
   test('stop: nothing fires afterwards', async () => {
-    const { context, start } = setup(fakeEngine([volume('data')]), [scheduleConfig({ cron: '* * * * * *' })]);
+    const { context, start } = await setup([['data']], [scheduleConfig({ cron: '* * * * * *' })]);
     const scheduler = start();
     await scheduler.stop();
     await sleep(1500);
