@@ -7,7 +7,6 @@ import type { BackupRecord } from '../catalog/backup-store.ts';
 import type { RunRecord } from '../catalog/run-store.ts';
 import type { DoctorPolicyInput } from '../doctor/doctor-policy.ts';
 import type { DoctorReport } from '../doctor/run-doctor.ts';
-import type { EngineInfo } from '../engine/contract.ts';
 import type { VolumeHistoryReport } from '../history/history-report.ts';
 import type { MountRow, SharedVolume } from '../inventory/mount-listing.ts';
 import type { volumeDetailsJson, volumeJson } from '../inventory/volume-json.ts';
@@ -19,6 +18,20 @@ import type { ScheduleStatus } from '../schedules/schedule-status.ts';
 
 export type VolumeJson = ReturnType<typeof volumeJson>;
 export type VolumeDetailsJson = ReturnType<typeof volumeDetailsJson>;
+
+/**
+ * `GET /api/engine`: which engine the daemon manages. Declared here, as every document the API serves is, so
+ * that the API depends on no engine-layer type: the daemon maps its engine's information into it.
+ */
+export interface EngineSummary {
+  id: string;
+  name: string;
+  serverVersion: string;
+  /** The API version the daemon's connection negotiated. */
+  apiVersion: string;
+  os: string;
+  dockerRootDir: string;
+}
 
 /** Per volume, what the dashboard's table shows besides `ls`: last use (from the history) and last backup. */
 export interface VolumeActivity {
@@ -97,7 +110,7 @@ export interface ApiBackend {
   doctor(policy: DoctorPolicyInput): Promise<DoctorReport>;
   /** `stowage history VOL --json`. @throws StowageError 'not-found' when neither engine nor history knows it. */
   volumeHistory(name: string): Promise<VolumeHistoryReport>;
-  engineInfo(): Promise<EngineInfo>;
+  engineInfo(): Promise<EngineSummary>;
   /** Prometheus text exposition. */
   metrics(): Promise<{ contentType: string; body: string }>;
   /** Healthy unless something the operator must know about is wrong (engine unreachable...). */

@@ -7,7 +7,7 @@ import { openCatalog, type Catalog } from '../catalog/catalog.ts';
 import type { Target } from '../targets/contract.ts';
 import { LocalTarget } from '../targets/local-target.ts';
 import { applyForget, planForget } from './forget-backups.ts';
-import { parseRetentionPolicy } from './retention-policy.ts';
+import { parseRetentionPolicy } from '../policy/retention-policy.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'stowage-forget-'));
 after(() => rmSync(base, { recursive: true, force: true }));

@@ -15,7 +15,7 @@ import {
   formatRetentionPolicy,
   type RetentionPlan,
   type RetentionPolicy,
-} from './retention-policy.ts';
+} from '../policy/retention-policy.ts';
 
 /** A catalog record as retention saw it. `archiveMissing` is left out when the target cannot be reached. */
 export type ForgetCandidate = BackupRecord & { archiveMissing?: boolean };

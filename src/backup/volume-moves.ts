@@ -3,10 +3,9 @@
  * remove the old name) and `transfer` (a verified copy onto another engine). A copy that fails or does
  * not match is removed, so the only volumes left are complete ones.
  */
-import { StowageError } from '../core/errors.ts';
+import { inUseError, StowageError } from '../core/errors.ts';
 import type { Engine, Labels } from '../engine/contract.ts';
 import { usersByVolume } from '../inventory/usage.ts';
-import { inUseError } from '../lifecycle/remove-volume.ts';
 import type { BackupContext, TransferProgress } from './backup-context.ts';
 import { copyVolume, createDestination, reusableOptions, type CopyResult } from './copy-volume.ts';
 import { RunJournal } from './run-journal.ts';

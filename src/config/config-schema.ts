@@ -3,11 +3,11 @@
  * optional; unknown keys are errors, so a typo never silently does nothing.
  */
 import { z } from 'zod';
-import { formatRetentionPolicy, parseRetentionPolicy } from '../backup/retention-policy.ts';
+import { formatRetentionPolicy, parseRetentionPolicy } from '../policy/retention-policy.ts';
 import { isStowageError } from '../core/errors.ts';
 import { parseDuration } from '../core/units.ts';
 import { DEFAULT_CONFIG, type ScheduleConfig, type StowageConfig } from './config-types.ts';
-import { cronProblem } from './cron-expression.ts';
+import { cronProblem } from '../policy/cron-expression.ts';
 
 const engineSchema = z
   .strictObject({

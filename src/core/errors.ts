@@ -31,3 +31,26 @@ export const conflict = (message: string, hint?: string) => new StowageError('co
 export function isStowageError(error: unknown, kind?: ErrorKind): error is StowageError {
   return error instanceof StowageError && (kind === undefined || error.kind === kind);
 }
+
+/** A container that references a volume, as refusals name it. */
+export interface ReferencingContainer {
+  containerName: string;
+  running: boolean;
+}
+
+/**
+ * The refusal of an operation on a volume that containers reference, naming them. `operation` names what
+ * was refused (`remove`, `rename`...); `then` is what to run once they are gone.
+ */
+export function inUseError(
+  name: string,
+  users: readonly ReferencingContainer[],
+  operation = 'remove',
+  then = `stowage rm ${name}`,
+): StowageError {
+  const names = [...new Set(users.map((u) => `${u.containerName} (${u.running ? 'running' : 'stopped'})`))];
+  const containers = [...new Set(users.map((u) => u.containerName))].join(' ');
+  return new StowageError('in-use', `${operation} ${name}: volume is in use by ${names.join(', ')}`, {
+    hint: `remove those containers first (\`docker rm -f ${containers}\`), then run \`${then}\` again`,
+  });
+}

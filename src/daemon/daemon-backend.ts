@@ -1,6 +1,12 @@
 /** The API's backend over Stowage's services: every route ends up here, then in inventory/ or backup/. */
 import { join } from 'node:path';
-import type { ApiBackend, PruneApplyResult, PruneRequest, VolumeActivity } from '../api/api-backend.ts';
+import type {
+  ApiBackend,
+  EngineSummary,
+  PruneApplyResult,
+  PruneRequest,
+  VolumeActivity,
+} from '../api/api-backend.ts';
 import type { BackupRecord } from '../catalog/backup-store.ts';
 import { openArchiveSource } from '../backup/archive-source.ts';
 import type { BackupContext } from '../backup/backup-context.ts';
@@ -252,8 +258,9 @@ export class DaemonBackend implements ApiBackend {
     return volumeHistoryReport(this.#services.context.catalog, this.#services.context.engine, name);
   }
 
-  engineInfo() {
-    return this.#services.context.engine.info();
+  async engineInfo(): Promise<EngineSummary> {
+    const { id, name, serverVersion, apiVersion, os, dockerRootDir } = await this.#services.context.engine.info();
+    return { id, name, serverVersion, apiVersion, os, dockerRootDir };
   }
 
   metrics() {

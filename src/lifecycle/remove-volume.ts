@@ -1,8 +1,7 @@
 /** `stowage rm`: refuses, naming them, while any container references the volume (as the engine would). */
-import { StowageError } from '../core/errors.ts';
+import { StowageError, inUseError } from '../core/errors.ts';
 import type { Engine } from '../engine/contract.ts';
 import type { InventoryService } from '../inventory/inventory-service.ts';
-import type { VolumeUser } from '../inventory/volume-record.ts';
 
 export interface RemoveOptions {
   /** Also remove a protected volume. Never removes one in use: the engine refuses that even with force. */
@@ -24,18 +23,4 @@ export async function removeVolume(
     });
   }
   await engine.volumes.remove(name);
-}
-
-/** `operation` names what was refused (`remove`, `rename`...); `then` is what to run once they are gone. */
-export function inUseError(
-  name: string,
-  users: readonly VolumeUser[],
-  operation = 'remove',
-  then = `stowage rm ${name}`,
-): StowageError {
-  const names = [...new Set(users.map((u) => `${u.containerName} (${u.running ? 'running' : 'stopped'})`))];
-  const containers = [...new Set(users.map((u) => u.containerName))].join(' ');
-  return new StowageError('in-use', `${operation} ${name}: volume is in use by ${names.join(', ')}`, {
-    hint: `remove those containers first (\`docker rm -f ${containers}\`), then run \`${then}\` again`,
-  });
 }

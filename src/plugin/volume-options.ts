@@ -5,8 +5,8 @@
 import { isAbsolute, normalize } from 'node:path';
 import { invalid } from '../core/errors.ts';
 import { parseSize } from '../core/units.ts';
-import { cronProblem } from '../config/cron-expression.ts';
-import { parseRetentionPolicy } from '../backup/retention-policy.ts';
+import { cronProblem } from '../policy/cron-expression.ts';
+import { parseRetentionPolicy } from '../policy/retention-policy.ts';
 import type { BackendType, VolumePolicy, VolumeSpec } from './contract.ts';
 
 const COMMON = ['type', 'backup', 'keep'];

@@ -5,7 +5,7 @@
  * another engine's volume of the same name, are never touched.
  */
 import { applyForget, resolveTarget, type ForgetCandidate } from '../backup/forget-backups.ts';
-import { applyRetention, parseRetentionPolicy } from '../backup/retention-policy.ts';
+import { applyRetention, parseRetentionPolicy } from '../policy/retention-policy.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Target } from '../targets/contract.ts';
 

@@ -2,7 +2,7 @@
  * When schedules fire, what a stopped daemon missed, and when a schedule is late: pure functions of a cron
  * expression and times (croner computes the fire times; nothing here reads a clock or starts a timer).
  */
-import { cronPattern } from '../config/cron-expression.ts';
+import { cronPattern } from '../policy/cron-expression.ts';
 
 /** The next `count` fire times strictly after `after`, oldest first. */
 export function nextFires(cron: string, after: Date, count = 1): Date[] {

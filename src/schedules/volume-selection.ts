@@ -2,9 +2,9 @@
  * Which volumes a schedule backs up, decided at fire time from the engine's current volumes (pure: the
  * caller lists them), and the schedules that volume labels create.
  */
-import { formatRetentionPolicy, parseRetentionPolicy } from '../backup/retention-policy.ts';
+import { formatRetentionPolicy, parseRetentionPolicy } from '../policy/retention-policy.ts';
 import type { ScheduleConfig } from '../config/config-types.ts';
-import { cronProblem } from '../config/cron-expression.ts';
+import { cronProblem } from '../policy/cron-expression.ts';
 import { compareText } from '../core/units.ts';
 import { LABELS } from '../core/labels.ts';
 import type { EngineVolume } from '../engine/contract.ts';

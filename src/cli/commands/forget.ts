@@ -4,7 +4,7 @@ import {
   type ForgetCandidate,
   type ForgetPlan,
 } from '../../backup/forget-backups.ts';
-import { parseRetentionPolicy } from '../../backup/retention-policy.ts';
+import { parseRetentionPolicy } from '../../policy/retention-policy.ts';
 import { conflict, StowageError } from '../../core/errors.ts';
 import { formatAge } from '../../core/units.ts';
 import type { CliSession } from '../session.ts';

@@ -1,10 +1,9 @@
-// Tests of the `stowage mount-spec check` command (src/cli/commands/mount-spec.ts), kept here with the code
-// it drives.
+// Tests of the `stowage mount-spec check` command, beside the code it drives.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mountSpecCheck } from '../cli/commands/mount-spec.ts';
-import { isStowageError } from '../core/errors.ts';
-import type { HostProbe } from './mount-spec.ts';
+import { mountSpecCheck } from './mount-spec.ts';
+import { isStowageError } from '../../core/errors.ts';
+import type { HostProbe } from '../../mounts/mount-spec.ts';
 
 async function check(
   spec: string | undefined,
