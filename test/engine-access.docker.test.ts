@@ -92,7 +92,7 @@ describe(
         const report = JSON.parse(result.stdout) as {
           endpoint: string;
           local: boolean;
-          engine: { id: string; dockerRootDir: string };
+          engine: { reportedId: string; dockerRootDir: string };
         };
         assert.equal(report.endpoint, `tcp://127.0.0.1:${remote.port}`);
         assert.equal(report.local, false);
@@ -100,7 +100,7 @@ describe(
         // root tells them apart.
         const theirs = run('docker', ['info', '--format', '{{.ID}} {{.DockerRootDir}}'], env);
         assert.equal(theirs.status, 0, theirs.stderr);
-        assert.equal(`${report.engine.id} ${report.engine.dockerRootDir}`, theirs.stdout.trim());
+        assert.equal(`${report.engine.reportedId} ${report.engine.dockerRootDir}`, theirs.stdout.trim());
         assert.equal(report.engine.dockerRootDir, join(remote.dir, 'root'));
       });
 

@@ -74,6 +74,8 @@ function recording(
 }
 
 const NOW = new Date('2026-12-01T00:00:00Z');
+/** The engine forget runs against: its key `e1`, reporting the ID `R1` (which another engine may share). */
+const E1 = { id: 'e1', reportedId: 'R1' };
 
 describe('forget: read, plan, apply', () => {
   test('the plan changes nothing; applying removes archive, then sidecars, then the record', async () => {
@@ -81,7 +83,7 @@ describe('forget: read, plan, apply', () => {
     const { target, calls } = recording(new LocalTarget(folder));
     const plan = await planForget(
       catalog,
-      { policy: parseRetentionPolicy('last:2'), now: NOW },
+      { policy: parseRetentionPolicy('last:2'), engine: E1, now: NOW },
       () => target,
     );
     assert.deepEqual(
@@ -122,7 +124,7 @@ describe('forget: read, plan, apply', () => {
       new LocalTarget(folder),
       (key) => key === stuckArchive || key === stuckSidecar,
     );
-    const plan = await planForget(catalog, { policy: { last: 1 }, now: NOW }, () => target);
+    const plan = await planForget(catalog, { policy: { last: 1 }, engine: E1, now: NOW }, () => target);
     const result = await applyForget(catalog, plan, () => target);
     assert.deepEqual(
       result.failed.map((f) => f.backup.id),
@@ -144,7 +146,7 @@ describe('forget: read, plan, apply', () => {
   test('a newest good backup whose archive was deleted by hand blocks removal', async () => {
     const { catalog, ids, archive } = setup(3);
     rmSync(archive(ids[2]!));
-    const plan = await planForget(catalog, { policy: { last: 1 }, now: NOW });
+    const plan = await planForget(catalog, { policy: { last: 1 }, engine: E1, now: NOW });
     assert.deepEqual(plan.remove, []);
     assert.deepEqual(
       plan.blocked.map((b) => b.reason),
@@ -155,7 +157,7 @@ describe('forget: read, plan, apply', () => {
 
   test('a target this Stowage cannot reach is reported, nothing removed', async () => {
     const { catalog } = setup(2);
-    const plan = await planForget(catalog, { policy: { last: 1 }, now: NOW }, () => undefined);
+    const plan = await planForget(catalog, { policy: { last: 1 }, engine: E1, now: NOW }, () => undefined);
     const result = await applyForget(catalog, plan, () => undefined);
     assert.equal(result.removed.length, 0);
     assert.match(result.failed[0]!.error, /is a target this Stowage cannot reach/);
@@ -163,10 +165,33 @@ describe('forget: read, plan, apply', () => {
     catalog.close();
   });
 
+  test("another engine's backups and unclaimed older ones are neither removed nor counted", async () => {
+    const { catalog, folder, ids } = setup(2);
+    // Newer backups of the same volume name: one of another engine, one from before engines were told apart.
+    const other = (engineId: string, day: number) =>
+      catalog.backups.add({
+        ...catalog.backups.get(ids[0]!)!,
+        engineId,
+        archiveKey: `data/other-${engineId}.tar.zst`,
+        finishedAt: `2026-11-${day}T03:00:00.000Z`,
+      });
+    const foreign = other('e2', 20);
+    const older = other('R1', 21);
+    const plan = await planForget(catalog, { policy: { last: 1 }, engine: E1, now: NOW }, () => new LocalTarget(folder));
+    // last:1 keeps e1's own newest (day 2) and removes its day 1: e2's and R1's newer backups changed nothing.
+    assert.deepEqual(plan.remove.map((r) => r.backup.id), [ids[0]]);
+    assert.deepEqual(plan.keep.map((k) => k.backup.id), [ids[1]]);
+    assert.equal(plan.otherEngines, 2);
+    assert.equal(plan.unclaimed, 1);
+    await applyForget(catalog, plan, () => new LocalTarget(folder));
+    assert.ok(catalog.backups.get(foreign) && catalog.backups.get(older));
+    catalog.close();
+  });
+
   test('a named volume without backups is not found', async () => {
     const { catalog } = setup(1);
     await assert.rejects(
-      planForget(catalog, { policy: { last: 1 }, volume: 'nope', now: NOW }),
+      planForget(catalog, { policy: { last: 1 }, engine: E1, volume: 'nope', now: NOW }),
       /forget nope: the catalog has no backup/,
     );
     catalog.close();

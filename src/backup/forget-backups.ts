@@ -23,6 +23,13 @@ export type ForgetCandidate = BackupRecord & { archiveMissing?: boolean };
 export interface ForgetPlan extends RetentionPlan<ForgetCandidate> {
   /** The policy's canonical text. */
   policy: string;
+  /** Backups of the volume(s) left out because another engine made them: never planned, never counted. */
+  otherEngines: number;
+  /**
+   * Of those, backups made before Stowage told engines apart under this engine's reported ID: perhaps this
+   * engine's, perhaps another's that reported the same ID; `stowage backups --adopt` claims them.
+   */
+  unclaimed: number;
 }
 
 export interface ForgetResult {
@@ -40,19 +47,34 @@ export const resolveTarget: TargetResolver = (url) =>
   url.startsWith('local:') ? new LocalTarget(url.slice('local:'.length)) : undefined;
 
 /**
- * Reads the catalog (one volume's records, or all) and plans. Changes nothing.
- * @throws StowageError 'not-found' when `volume` is given and the catalog has no backup of it.
+ * Reads the catalog (one volume's records, or all) and plans, for one engine's backups only: a volume is
+ * a name on one engine, and another engine's backups are never removed nor counted. Changes nothing.
+ * @throws StowageError 'not-found' when `volume` is given and the catalog has no backup of it from `engine`.
  */
 export async function planForget(
   catalog: Catalog,
-  request: { policy: RetentionPolicy; volume?: string; now?: Date },
+  request: {
+    policy: RetentionPolicy;
+    /** The current engine: its key and the ID it reports. */
+    engine: { id: string; reportedId: string };
+    volume?: string;
+    now?: Date;
+  },
   targetFor: TargetResolver = resolveTarget,
 ): Promise<ForgetPlan> {
-  const records = catalog.backups.list(request.volume === undefined ? {} : { volume: request.volume });
+  const all = catalog.backups.list(request.volume === undefined ? {} : { volume: request.volume });
+  const records = all.filter((r) => r.engineId === request.engine.id);
+  const unclaimed = all.filter((r) => r.engineId === request.engine.reportedId).length;
   if (request.volume !== undefined && records.length === 0) {
+    const others = all.length
+      ? ` (${all.length} from other engines${unclaimed ? `, ${unclaimed} made before Stowage told engines apart` : ''})`
+      : '';
     throw notFound(
-      `forget ${request.volume}: the catalog has no backup of this volume`,
-      'list backups with `stowage backups`',
+      `forget ${request.volume}: the catalog has no backup of this volume from this engine${others}`,
+      unclaimed
+        ? 'when the older backups are this engine\'s, claim them with `stowage backups ' +
+            `${request.volume} --adopt\``
+        : 'list backups with `stowage backups`',
     );
   }
   const targets = new Map<string, Target | undefined>();
@@ -67,6 +89,8 @@ export async function planForget(
   }
   return {
     policy: formatRetentionPolicy(request.policy),
+    otherEngines: all.length - records.length,
+    unclaimed,
     ...applyRetention(candidates, request.policy, request.now ?? new Date()),
   };
 }
@@ -77,7 +101,7 @@ export async function planForget(
  */
 export async function applyForget(
   catalog: Catalog,
-  plan: ForgetPlan,
+  plan: Pick<ForgetPlan, 'remove'>,
   targetFor: TargetResolver = resolveTarget,
 ): Promise<ForgetResult> {
   const result: ForgetResult = { removed: [], failed: [] };

@@ -3,6 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 
 export interface BackupRecord {
   id: number;
+  /** The engine's key (`EngineInfo.id`); a reported engine ID for rows from before engines were told apart. */
   engineId: string;
   volume: string;
   /** The target's URL (`local:/srv/backups`). */
@@ -74,10 +75,19 @@ export class BackupStore {
       .get(target, archiveKey) as BackupRecord | undefined;
   }
 
-  /** Newest first. */
-  list(filter: { volume?: string } = {}): BackupRecord[] {
-    const where = filter.volume === undefined ? '' : 'WHERE volume = ?';
-    const args = filter.volume === undefined ? [] : [filter.volume];
+  /** Newest first; of every engine unless `engineId` (an engine key, or an older row's reported ID) is given. */
+  list(filter: { volume?: string; engineId?: string } = {}): BackupRecord[] {
+    const conditions: string[] = [];
+    const args: string[] = [];
+    if (filter.volume !== undefined) {
+      conditions.push('volume = ?');
+      args.push(filter.volume);
+    }
+    if (filter.engineId !== undefined) {
+      conditions.push('engine_id = ?');
+      args.push(filter.engineId);
+    }
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     return this.#db
       .prepare(`SELECT ${COLUMNS} FROM backups ${where} ORDER BY finished_at DESC, id DESC`)
       .all(...args) as unknown as BackupRecord[];

@@ -33,6 +33,7 @@ const LATEST = MIGRATIONS.at(-1)!.version;
 /** Every table of the latest schema, in name order. */
 const TABLES = [
   'backups',
+  'engines',
   'history_coverage',
   'history_gaps',
   'protected_volumes',

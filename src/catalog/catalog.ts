@@ -8,6 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { StowageError } from '../core/errors.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { BackupStore } from './backup-store.ts';
+import { EngineStore } from './engine-store.ts';
 import { HistoryStore } from './history-store.ts';
 import { ProtectionStore } from './protection-store.ts';
 import { RunStore } from './run-store.ts';
@@ -21,6 +22,8 @@ export class Catalog {
   /** Volume history recorded by the daemon: events, summaries, coverage and gaps. */
   readonly history: HistoryStore;
   readonly runs: RunStore;
+  /** The engines that used this catalog, and the hand-over of rows from before engines were told apart. */
+  readonly engines: EngineStore;
 
   constructor(db: DatabaseSync) {
     this.db = db;
@@ -28,6 +31,7 @@ export class Catalog {
     this.backups = new BackupStore(db);
     this.history = new HistoryStore(db);
     this.runs = new RunStore(db);
+    this.engines = new EngineStore(db);
   }
 
   close(): void {

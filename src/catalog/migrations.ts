@@ -135,4 +135,27 @@ export const MIGRATIONS: readonly Migration[] = [
         last_success TEXT
       );`,
   },
+  {
+    version: 5,
+    name: 'engines told apart',
+    // Until now rows were keyed by the ID the engine reports, which engines may share (Docker before 23.0
+    // derives it from a key file every engine on a host shares). From now on they are keyed by Stowage's
+    // engine key (reported ID, data root and name, hashed: src/engine/engine-identity.ts); `engines` lists
+    // the keys this catalog has seen. Older rows keep their reported ID: which engine made them cannot be
+    // known here, so `EngineStore.register` hands them over on first use where that is safe (see there).
+    // `inherited`: 1 while the engine holds history it took over from its reported ID.
+    sql: `
+      CREATE TABLE engines (
+        engine_id     TEXT PRIMARY KEY,
+        reported_id   TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        root_dir      TEXT NOT NULL,
+        label         TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at  TEXT NOT NULL,
+        inherited     INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX engines_by_reported_id ON engines (reported_id);
+      CREATE INDEX backups_by_engine ON backups (engine_id, volume, finished_at);`,
+  },
 ];

@@ -224,6 +224,10 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description('list backups from the catalog (--scan DIR registers the archives of a folder first)')
     .argument('[volume]', 'only this volume')
     .option('--scan <dir>', 'register the archives found in this folder (rebuilds a lost catalog)')
+    .option(
+      '--adopt',
+      "claim for the current engine the backups made before Stowage told engines apart under its engine ID (only when they are this engine's)",
+    )
     .option('--json', 'print JSON')
     .action(async (volume: string | undefined, options: BackupsOptions, command: Command) =>
       (await import('./commands/backups.ts')).backups(await sessionFor(command), volume, options),

@@ -6,7 +6,7 @@ import { catalogExists, openCatalog, type Catalog } from '../catalog/catalog.ts'
 import { resolveDataDir } from '../config/data-dir.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { StowageConfig } from '../config/config-types.ts';
-import type { Engine } from '../engine/contract.ts';
+import type { Engine, EngineInfo } from '../engine/contract.ts';
 import { connectEngine } from '../engine/docker-engine.ts';
 import { fileVersionCache } from '../engine/version-cache.ts';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ export class CliSession {
   #catalog: Catalog | undefined;
   #inventory: InventoryService | undefined;
   #marks: ProtectionMarks | undefined;
+  #engineInfo: Promise<EngineInfo> | undefined;
 
   private constructor(globals: GlobalOptions, dataDir: string, config: StowageConfig, out: Output) {
     this.#globals = globals;
@@ -67,7 +68,7 @@ export class CliSession {
   }
 
   protectionMarks(): ProtectionMarks {
-    this.#marks ??= new ProtectionMarks(this.engine(), this.catalog());
+    this.#marks ??= new ProtectionMarks(this.engine(), this.catalog(), () => this.engineInfo());
     return this.#marks;
   }
 
@@ -83,12 +84,27 @@ export class CliSession {
   }
 
   /**
+   * The engine's information, its `id` being Stowage's engine key, once registered in the catalog: the
+   * first time an engine is seen, the rows kept under its reported ID are handed over where that is safe
+   * (`EngineStore.register`). Everything that reads or writes per-engine rows goes through here.
+   */
+  engineInfo(): Promise<EngineInfo> {
+    this.#engineInfo ??= this.engine()
+      .info()
+      .then((info) => {
+        this.catalog().engines.register(info);
+        return info;
+      });
+    return this.#engineInfo;
+  }
+
+  /**
    * For commands that move data: the engine's identity, the catalog, and — first — the repair of what
    * killed runs left behind (helpers removed, stopped containers restarted), reported on stderr.
    */
   async backupContext(): Promise<BackupContext> {
     const engine = this.engine();
-    const engineInfo = await engine.info();
+    const engineInfo = await this.engineInfo();
     const recovery = await recoverInterruptedRuns(this.dataDir, engine);
     if (
       recovery.helpersRemoved ||

@@ -76,8 +76,9 @@ export class DaemonBackend implements ApiBackend {
     const volumes = await inventory.list(parseVolumeQuery({ filter: [], sizes: false }));
     const idle = await historyIdleStates(context.catalog, context.engine)(volumes, now);
     const backups = new Map<string, BackupRecord[]>();
-    // Newest first, so each volume's first record is its last backup.
-    for (const record of context.catalog.backups.list()) {
+    // Newest first, so each volume's first record is its last backup; this engine's only (a volume is a
+    // name on one engine).
+    for (const record of context.catalog.backups.list({ engineId: context.engineInfo.id })) {
       const own = backups.get(record.volume);
       if (own) own.push(record);
       else backups.set(record.volume, [record]);
@@ -250,7 +251,7 @@ export class DaemonBackend implements ApiBackend {
 
   doctor(policy: DoctorPolicyInput) {
     const { context, inventory } = this.#services;
-    const backups = () => context.catalog.backups.list();
+    const backups = () => context.catalog.backups.list({ engineId: context.engineInfo.id });
     return runDoctor({ engine: context.engine, inventory, backups }, parseDoctorPolicy(policy));
   }
 

@@ -72,6 +72,8 @@ function container(
 function fakeEngine(local: boolean, containers: EngineContainerDetails[]): Engine {
   const info: EngineInfo = {
     id: 'engine-1',
+    reportedId: 'ABCD:EFGH',
+    label: 'host#engine',
     name: 'host',
     serverVersion: '27.0.0',
     apiVersion: '1.47',

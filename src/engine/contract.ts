@@ -59,7 +59,15 @@ export interface EngineContainerDetails extends EngineContainer {
 }
 
 export interface EngineInfo {
+  /**
+   * Stowage's key for this engine (see `engine-identity.ts`): the reported ID with the data root and name,
+   * hashed. Everything kept per engine is keyed by it.
+   */
   id: string;
+  /** The ID the engine reports, which engines may share (Docker before 23.0 derives it from a shared key file). */
+  reportedId: string;
+  /** A short readable name for the engine, distinct per key (`buildhost#3fa2c1`). */
+  label: string;
   name: string;
   serverVersion: string;
   /** The API version this connection negotiated. */

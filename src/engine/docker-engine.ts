@@ -2,6 +2,7 @@
  * The Engine contract over the Docker HTTP API. One instance per engine connection; cheap to create
  * (nothing is dialled until the first call).
  */
+import { engineIdentity } from './engine-identity.ts';
 import type {
   ContainerApi,
   Engine,
@@ -57,8 +58,11 @@ export class DockerEngine implements Engine {
       this.#transport.json<WireInfo>('GET', '/info', { operation: 'read engine info' }),
       this.apiVersion(),
     ]);
+    const identity = engineIdentity({ id: wire.ID, name: wire.Name, dockerRootDir: wire.DockerRootDir });
     return {
-      id: wire.ID,
+      id: identity.key,
+      reportedId: wire.ID,
+      label: identity.label,
       name: wire.Name,
       serverVersion: wire.ServerVersion,
       apiVersion,

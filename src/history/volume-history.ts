@@ -31,7 +31,10 @@ export async function engineHistory(
   engine: Engine,
 ): Promise<EngineHistory | undefined> {
   if (!catalog || catalog.history.isEmpty()) return undefined;
-  const { id } = await engine.info();
+  const info = await engine.info();
+  // The first look at this engine hands it the history kept under its reported ID (when that is safe).
+  catalog.engines.register(info);
+  const { id } = info;
   return catalog.history.coverage(id) ? { store: catalog.history, engineId: id } : undefined;
 }
 

@@ -6,11 +6,14 @@ import type { Engine } from '../engine/contract.ts';
 export class ProtectionMarks {
   readonly #engine: Engine;
   readonly #catalog: Catalog;
+  readonly #identify: () => Promise<{ id: string }>;
   #engineId: Promise<string> | undefined;
 
-  constructor(engine: Engine, catalog: Catalog) {
+  /** @param identify the engine's key, registered in the catalog (the CLI session's `engineInfo`). */
+  constructor(engine: Engine, catalog: Catalog, identify: () => Promise<{ id: string }> = () => engine.info()) {
     this.#engine = engine;
     this.#catalog = catalog;
+    this.#identify = identify;
   }
 
   /** @throws StowageError 'not-found' when the volume does not exist. */
@@ -34,7 +37,7 @@ export class ProtectionMarks {
   }
 
   #id(): Promise<string> {
-    this.#engineId ??= this.#engine.info().then((info) => info.id);
+    this.#engineId ??= this.#identify().then((info) => info.id);
     return this.#engineId;
   }
 }

@@ -36,7 +36,7 @@ export async function applyScheduleRetention(
     });
   }
   const plan = applyRetention(candidates, policy, request.now ?? new Date());
-  const result = await applyForget(catalog, { ...plan, policy: request.keep }, (url) =>
+  const result = await applyForget(catalog, plan, (url) =>
     url === request.target.url ? request.target : resolveTarget(url),
   );
   return {

@@ -5,10 +5,15 @@ import type { CliSession } from '../session.ts';
 
 export interface BackupsOptions {
   scan?: string;
+  adopt?: boolean;
   json?: boolean;
 }
 
-/** Lists the catalog's backups; `--scan DIR` first registers the archives found in a folder. */
+/**
+ * Lists the catalog's backups of every engine, each with its engine (a known engine's label, or `id:…` for
+ * backups made before Stowage told engines apart); `--scan DIR` first registers the archives found in a
+ * folder; `--adopt` first hands the current engine those older backups of its reported ID.
+ */
 export async function backups(
   session: CliSession,
   volume: string | undefined,
@@ -16,26 +21,34 @@ export async function backups(
 ): Promise<void> {
   const catalog = session.catalog();
   if (options.scan) {
-    const engineId = await session
-      .engine()
-      .info()
-      .then(
-        (i) => i.id,
-        () => '',
-      );
+    const engineId = await session.engineInfo().then(
+      (i) => i.id,
+      () => '',
+    );
     const result = await scanTarget(new LocalTarget(options.scan), catalog, engineId);
     session.out.note(
       `scanned ${options.scan}: ${result.registered.length} archive(s) registered, ${result.known} already known, ${result.swept.length} leftover(s) removed`,
     );
     for (const bad of result.unreadable) session.out.note(`  skipped ${bad.key}: ${bad.error}`);
   }
+  if (options.adopt) {
+    const engine = await session.engineInfo();
+    const adopted = catalog.engines.adoptBackups(engine, volume);
+    const sharing = catalog.engines.sharing(engine.reportedId);
+    session.out.note(
+      `adopted ${adopted} backup(s) made before Stowage told engines apart for engine ${engine.label}` +
+        (sharing > 1 ? ` (note: ${sharing} engines report its ID ${engine.reportedId})` : ''),
+    );
+  }
   const records = catalog.backups.list(volume === undefined ? {} : { volume });
-  if (options.json) return session.out.json(records);
+  const labels = catalog.engines.labels(records.map((r) => r.engineId));
+  if (options.json) return session.out.json(records.map((r) => ({ ...r, engine: labels.get(r.engineId)! })));
   const now = Date.now();
   session.out.table(
-    ['ID', 'VOLUME', 'AGE', 'FILES', 'SIZE', 'ARCHIVE', 'VERIFIED', 'LOCATION'],
+    ['ID', 'ENGINE', 'VOLUME', 'AGE', 'FILES', 'SIZE', 'ARCHIVE', 'VERIFIED', 'LOCATION'],
     records.map((r) => [
       String(r.id),
+      labels.get(r.engineId)!,
       r.volume,
       `${formatAge(now - Date.parse(r.finishedAt))} ago`,
       r.files === null ? '?' : String(r.files),

@@ -27,7 +27,9 @@ export async function forget(
 ): Promise<void> {
   const policy = parseRetentionPolicy(options.keep);
   const catalog = session.catalog();
-  const plan = await planForget(catalog, { policy, ...(volume === undefined ? {} : { volume }) });
+  // Only this engine's backups: another engine's volume of the same name is other data.
+  const engine = await session.engineInfo();
+  const plan = await planForget(catalog, { policy, engine, ...(volume === undefined ? {} : { volume }) });
   const { out } = session;
   const now = Date.now();
   const row = (b: ForgetCandidate, why: string) => [
@@ -45,6 +47,8 @@ export async function forget(
       return out.json({
         dryRun: true,
         policy: plan.policy,
+        otherEngines: plan.otherEngines,
+        unclaimed: plan.unclaimed,
         remove: plan.remove.map((r) => ({ ...r.backup, reason: r.reason })),
         keep: plan.keep.map((k) => ({ ...k.backup, reasons: k.reasons })),
         blocked: plan.blocked,
@@ -66,6 +70,7 @@ export async function forget(
       );
     }
     noteBlocked(session, plan);
+    noteOtherEngines(session, plan);
     if (plan.remove.length)
       out.note('This was a dry run: run again without --dry-run to remove these backups.');
     return;
@@ -76,6 +81,8 @@ export async function forget(
     out.json({
       dryRun: false,
       policy: plan.policy,
+      otherEngines: plan.otherEngines,
+      unclaimed: plan.unclaimed,
       removed: result.removed.map((r) => ({ ...r.backup, reason: r.reason, leftovers: r.leftovers })),
       failed: result.failed.map((f) => ({ ...f.backup, error: f.error })),
       kept: plan.keep.map((k) => ({ ...k.backup, reasons: k.reasons })),
@@ -91,6 +98,7 @@ export async function forget(
       );
     }
     out.note(`Kept ${plan.keep.length} backup(s); \`--dry-run\` shows why.`);
+    noteOtherEngines(session, plan);
     for (const removed of result.removed) {
       for (const key of removed.leftovers)
         out.note(`  left ${key} (\`stowage backups --scan\` of its folder sweeps it)`);
@@ -112,6 +120,17 @@ export async function forget(
       blockedHint(plan),
     );
   }
+}
+
+/** Says which backups were left out of the plan because this engine did not make them (or may not have). */
+function noteOtherEngines(session: CliSession, plan: ForgetPlan): void {
+  if (plan.otherEngines === 0) return;
+  session.out.note(
+    `Left alone: ${plan.otherEngines} backup(s) of other engines` +
+      (plan.unclaimed
+        ? `, of which ${plan.unclaimed} made before Stowage told engines apart (\`stowage backups --adopt\` claims them for this engine)`
+        : ''),
+  );
 }
 
 function noteBlocked(session: CliSession, plan: ForgetPlan): void {

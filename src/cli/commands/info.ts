@@ -17,7 +17,8 @@ export async function info(session: CliSession, options: { json?: boolean }): Pr
       `Stowage:     ${VERSION}`,
       `Engine:      ${engine.endpoint}${engine.local ? ' (local)' : ''}`,
       `Version:     Docker ${details.serverVersion}, API ${details.apiVersion}, ${details.os}`,
-      `Engine ID:   ${details.id}`,
+      // The reported ID alone may be shared by several engines: Stowage's key tells them apart.
+      `Engine ID:   ${details.label} (key ${details.id}, reported ID ${details.reportedId})`,
       `Data folder: ${session.dataDir}`,
     ].join('\n'),
   );
