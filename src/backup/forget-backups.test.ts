@@ -177,10 +177,20 @@ describe('forget: read, plan, apply', () => {
       });
     const foreign = other('e2', 20);
     const older = other('R1', 21);
-    const plan = await planForget(catalog, { policy: { last: 1 }, engine: E1, now: NOW }, () => new LocalTarget(folder));
+    const plan = await planForget(
+      catalog,
+      { policy: { last: 1 }, engine: E1, now: NOW },
+      () => new LocalTarget(folder),
+    );
     // last:1 keeps e1's own newest (day 2) and removes its day 1: e2's and R1's newer backups changed nothing.
-    assert.deepEqual(plan.remove.map((r) => r.backup.id), [ids[0]]);
-    assert.deepEqual(plan.keep.map((k) => k.backup.id), [ids[1]]);
+    assert.deepEqual(
+      plan.remove.map((r) => r.backup.id),
+      [ids[0]],
+    );
+    assert.deepEqual(
+      plan.keep.map((k) => k.backup.id),
+      [ids[1]],
+    );
     assert.equal(plan.otherEngines, 2);
     assert.equal(plan.unclaimed, 1);
     await applyForget(catalog, plan, () => new LocalTarget(folder));

@@ -72,7 +72,7 @@ export async function planForget(
     throw notFound(
       `forget ${request.volume}: the catalog has no backup of this volume from this engine${others}`,
       unclaimed
-        ? 'when the older backups are this engine\'s, claim them with `stowage backups ' +
+        ? "when the older backups are this engine's, claim them with `stowage backups " +
             `${request.volume} --adopt\``
         : 'list backups with `stowage backups`',
     );

@@ -76,14 +76,17 @@ export class EngineStore {
       )
       .run(engine.id, engine.reportedId);
     const siblings = this.#db
-      .prepare('SELECT engine_id AS id, first_seen_at AS firstSeenAt, inherited FROM engines WHERE reported_id = ? AND engine_id <> ?')
+      .prepare(
+        'SELECT engine_id AS id, first_seen_at AS firstSeenAt, inherited FROM engines WHERE reported_id = ? AND engine_id <> ?',
+      )
       .all(engine.reportedId, engine.id) as { id: string; firstSeenAt: string; inherited: number }[];
     if (siblings.length === 0) {
       let moved = 0;
       for (const table of MOVED_TABLES) {
         moved += Number(
-          this.#db.prepare(`UPDATE ${table} SET engine_id = ? WHERE engine_id = ?`).run(engine.id, engine.reportedId)
-            .changes,
+          this.#db
+            .prepare(`UPDATE ${table} SET engine_id = ? WHERE engine_id = ?`)
+            .run(engine.id, engine.reportedId).changes,
         );
       }
       if (moved > 0) this.#db.prepare('UPDATE engines SET inherited = 1 WHERE engine_id = ?').run(engine.id);
@@ -116,7 +119,9 @@ export class EngineStore {
   /** How many known engines report `reportedId` (more than one: the older rows' owner is ambiguous). */
   sharing(reportedId: string): number {
     return (
-      this.#db.prepare('SELECT count(*) AS n FROM engines WHERE reported_id = ?').get(reportedId) as { n: number }
+      this.#db.prepare('SELECT count(*) AS n FROM engines WHERE reported_id = ?').get(reportedId) as {
+        n: number;
+      }
     ).n;
   }
 

@@ -10,7 +10,11 @@ export class ProtectionMarks {
   #engineId: Promise<string> | undefined;
 
   /** @param identify the engine's key, registered in the catalog (the CLI session's `engineInfo`). */
-  constructor(engine: Engine, catalog: Catalog, identify: () => Promise<{ id: string }> = () => engine.info()) {
+  constructor(
+    engine: Engine,
+    catalog: Catalog,
+    identify: () => Promise<{ id: string }> = () => engine.info(),
+  ) {
     this.#engine = engine;
     this.#catalog = catalog;
     this.#identify = identify;
