@@ -157,6 +157,39 @@ describe('engines told apart', { skip: !engineAvailable() && SKIP_REASON, timeou
     assert.ok(engines.includes(a.label) && engines.includes(bInfo.label), table.stdout);
   });
 
+  test("a schedule's retention on engine B never removes A's backup; each engine has its own schedule state", () => {
+    const name = `sched-${s.id}`;
+    const labels = ['--label', 'stowage.backup.schedule=@yearly', '--label', 'stowage.backup.keep=last:1'];
+    dockerOk('volume', 'create', '--label', s.label, ...labels, name);
+    const onB = spawnSync('docker', ['volume', 'create', ...labels, name], { env: b.env, encoding: 'utf8' });
+    assert.equal(onB.status, 0, onB.stderr);
+    try {
+      // A's backup goes where the schedule writes (the data folder's backups), verified: a good backup.
+      const a0 = json<{ backups: { id: number }[] }>(['backup', name]).backups[0]!.id;
+      verify(a0);
+      for (let run = 0; run < 2; run++) {
+        const result = cli(['run-now', `volume:${name}`], b.env);
+        assert.equal(result.status, 0, result.stderr + result.stdout);
+      }
+      const rows = json<BackupRow[]>(['backups', name]);
+      const a = json<InfoJson>(['info']).engine;
+      // B's retention (last:1) kept B's newest only, and A's backup is untouched, on disk and listed.
+      assert.deepEqual(
+        rows.map((r) => r.engineId === a.id),
+        [false, true],
+      );
+      assert.ok(existsSync(join(s.dataDir, 'backups', rows[1]!.archiveKey)));
+      const lastRun = (env?: NodeJS.ProcessEnv) =>
+        json<{ name: string; lastRun: unknown }[]>(['schedules'], env).find(
+          (x) => x.name === `volume:${name}`,
+        )!.lastRun;
+      assert.ok(lastRun(b.env), 'B ran the schedule');
+      assert.equal(lastRun(), null, 'A never ran it: B’s runs are not A’s');
+    } finally {
+      dockerOk('volume', 'rm', '-f', name);
+    }
+  });
+
   test('a catalog written before engines were told apart: its backups stay visible, marks keep protecting', () => {
     const a = json<InfoJson>(['info']).engine;
     const old = mkdtempSync(join(tmpdir(), 'stowage-old-data-'));

@@ -106,7 +106,7 @@ describe('runSchedule', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_
     assert.equal(left.length, 2);
     for (const backup of left) assert.ok(existsSync(join(context.dataDir, 'backups', backup.archiveKey)));
     assert.deepEqual(posts, [], 'successes are not notified unless asked for');
-    assert.notEqual(context.catalog.runs.state('nightly')?.lastSuccess, null);
+    assert.notEqual(context.catalog.runs.state('nightly', context.engineInfo.id)?.lastSuccess, null);
   });
 
   test('a volume that fails is recorded with its error and notified; the others of the run go on', async () => {
@@ -132,7 +132,7 @@ describe('runSchedule', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_
         ['gone', 'failed'],
       ],
     );
-    const state = context.catalog.runs.state('nightly');
+    const state = context.catalog.runs.state('nightly', context.engineInfo.id);
     assert.ok(state?.lastSuccess && Date.parse(state.lastSuccess) <= Date.parse(summary.firedAt));
     assert.notEqual(state.lastSuccess, summary.firedAt, 'a partly failed run is no success of the schedule');
   });

@@ -87,7 +87,7 @@ describe('Scheduler', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_00
   test('catch-up: a schedule that missed fires while the daemon was down runs once at start', async () => {
     const { context, jobs, log, start } = await setup([['data']], [scheduleConfig({ cron: '*/10 * * * *' })]);
     // Down since long ago: hundreds of ten-minute slots were missed.
-    context.catalog.runs.recordFire('nightly', new Date('2026-01-01T00:00:00Z'));
+    context.catalog.runs.recordFire('nightly', context.engineInfo.id, new Date('2026-01-01T00:00:00Z'));
     const scheduler = start();
     await scheduler.ready;
     const done = await settled(jobs);
@@ -104,7 +104,8 @@ describe('Scheduler', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_00
       ),
     );
     assert.ok(
-      Date.parse(context.catalog.runs.state('nightly')!.lastFire!) > Date.parse('2026-06-01T00:00:00Z'),
+      Date.parse(context.catalog.runs.state('nightly', context.engineInfo.id)!.lastFire!) >
+        Date.parse('2026-06-01T00:00:00Z'),
     );
   });
 
@@ -113,15 +114,19 @@ describe('Scheduler', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_00
       [['data']],
       [scheduleConfig({ name: 'new' }), scheduleConfig({ name: 'fired', cron: '@hourly' })],
     );
-    context.catalog.runs.recordFire('fired', new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000));
+    context.catalog.runs.recordFire(
+      'fired',
+      context.engineInfo.id,
+      new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000),
+    );
     await start().ready;
     assert.deepEqual(await settled(jobs), []);
-    assert.ok(context.catalog.runs.state('new')?.firstSeen);
+    assert.ok(context.catalog.runs.state('new', context.engineInfo.id)?.firstSeen);
   });
 
   test('a schedule never fired but known for long is caught up from when it was first seen', async () => {
     const { context, jobs, start } = await setup([['data']], [scheduleConfig({ cron: '@hourly' })]);
-    context.catalog.runs.ensureState('nightly', new Date(Date.now() - 3 * 3_600_000));
+    context.catalog.runs.ensureState('nightly', context.engineInfo.id, new Date(Date.now() - 3 * 3_600_000));
     await start().ready;
     assert.equal((await settled(jobs)).length, 1);
   });
@@ -138,8 +143,8 @@ describe('Scheduler', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_00
 
   test('health: a schedule without a success for two fires is late; a fresh success clears it', async () => {
     const { context, start } = await setup([['data']], [scheduleConfig({ cron: '@hourly' })]);
-    context.catalog.runs.ensureState('nightly', new Date('2026-01-01T00:00:00Z'));
-    context.catalog.runs.recordFire('nightly', new Date()); // no catch-up: only health is tested here
+    context.catalog.runs.ensureState('nightly', context.engineInfo.id, new Date('2026-01-01T00:00:00Z'));
+    context.catalog.runs.recordFire('nightly', context.engineInfo.id, new Date()); // no catch-up: only health is tested here
     const scheduler = start();
     await scheduler.ready;
     const problems = scheduler.health(new Date());
@@ -148,7 +153,7 @@ describe('Scheduler', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_00
       problems[0]!,
       /^schedule nightly is late: no successful run since it was first seen \(2026-01-01T00:00:00\.000Z\)/,
     );
-    context.catalog.runs.recordSuccess('nightly', hourAgo());
+    context.catalog.runs.recordSuccess('nightly', context.engineInfo.id, hourAgo());
     assert.deepEqual(scheduler.health(new Date()), []);
     assert.equal(scheduler.list()[0]?.late, null);
   });

@@ -133,7 +133,8 @@ describe('schedules in the daemon', { skip: !engineAvailable() && SKIP_REASON, t
     writeFileSync(join(s.dataDir, 'config.yaml'), config(webhookPort, true));
     // The yearly schedule last fired long ago, as if the daemon had been down since: it must catch up once.
     const catalog = openCatalog(s.dataDir);
-    catalog.runs.recordFire('yearly', new Date('2020-01-01T00:00:00Z'));
+    const engineKey = s.json<{ engine: { id: string } }>(['info']).engine.id;
+    catalog.runs.recordFire('yearly', engineKey, new Date('2020-01-01T00:00:00Z'));
     catalog.close();
 
     daemon = spawn(

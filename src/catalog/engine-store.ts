@@ -6,7 +6,8 @@
  * reports their ID is first seen:
  * - protection marks are copied to it, and stay for the next engine that reports the ID: a mark that
  *   protects a volume on one engine too many is harmless, one missing could let prune remove a volume;
- * - history and scheduled runs move to the first such engine. When a second engine reports the same ID,
+ * - history and scheduled runs move to the first such engine (schedule states, which had no engine, to the
+ *   first engine registered). When a second engine reports the same ID,
  *   the first one's history before that hand-over is made a gap (its idle time there becomes unknown,
  *   never idle), because some of those events may have been the other engine's;
  * - backups stay where they are: retention never counts nor removes them for any engine, because a
@@ -68,6 +69,8 @@ export class EngineStore {
       )
       .run(engine.id, engine.reportedId, engine.name, engine.dockerRootDir, engine.label, at, at);
     if (inserted.changes === 0) return; // another process registered it meanwhile
+    // Schedule states from before had no engine at all: the first engine registered takes them.
+    this.#db.prepare(`UPDATE schedule_state SET engine_id = ? WHERE engine_id = ''`).run(engine.id);
     this.#db
       .prepare(
         `INSERT INTO protected_volumes (engine_id, volume, reason, marked_at)

@@ -143,7 +143,9 @@ export const MIGRATIONS: readonly Migration[] = [
     // engine key (reported ID, data root and name, hashed: src/engine/engine-identity.ts); `engines` lists
     // the keys this catalog has seen. Older rows keep their reported ID: which engine made them cannot be
     // known here, so `EngineStore.register` hands them over on first use where that is safe (see there).
-    // `inherited`: 1 while the engine holds history it took over from its reported ID.
+    // `inherited`: 1 while the engine holds history it took over from its reported ID. A schedule's state
+    // (first seen, last fire, last success) becomes per engine too; older states (engine '') go to the first
+    // engine registered.
     sql: `
       CREATE TABLE engines (
         engine_id     TEXT PRIMARY KEY,
@@ -156,6 +158,18 @@ export const MIGRATIONS: readonly Migration[] = [
         inherited     INTEGER NOT NULL DEFAULT 0
       );
       CREATE INDEX engines_by_reported_id ON engines (reported_id);
-      CREATE INDEX backups_by_engine ON backups (engine_id, volume, finished_at);`,
+      CREATE INDEX backups_by_engine ON backups (engine_id, volume, finished_at);
+      CREATE TABLE schedule_state_by_engine (
+        schedule     TEXT NOT NULL,
+        engine_id    TEXT NOT NULL,
+        first_seen   TEXT NOT NULL,
+        last_fire    TEXT,
+        last_success TEXT,
+        PRIMARY KEY (schedule, engine_id)
+      );
+      INSERT INTO schedule_state_by_engine (schedule, engine_id, first_seen, last_fire, last_success)
+        SELECT schedule, '', first_seen, last_fire, last_success FROM schedule_state;
+      DROP TABLE schedule_state;
+      ALTER TABLE schedule_state_by_engine RENAME TO schedule_state;`,
   },
 ];

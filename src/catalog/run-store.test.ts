@@ -97,26 +97,30 @@ describe('RunStore: runs', () => {
 describe('RunStore: schedule state', () => {
   test('first seen is kept, fires and successes are recorded', () => {
     const catalog = fresh();
-    const seen = catalog.runs.ensureState('nightly', new Date('2026-01-01T00:00:00Z'));
+    const seen = catalog.runs.ensureState('nightly', 'e1', new Date('2026-01-01T00:00:00Z'));
     assert.deepEqual(seen, {
       schedule: 'nightly',
       firstSeen: '2026-01-01T00:00:00.000Z',
       lastFire: null,
       lastSuccess: null,
     });
-    catalog.runs.ensureState('nightly', new Date('2026-02-01T00:00:00Z'));
-    catalog.runs.recordFire('nightly', new Date('2026-01-02T00:00:00Z'));
-    catalog.runs.recordSuccess('nightly', new Date('2026-01-02T00:00:00Z'));
-    catalog.runs.recordSuccess('nightly', new Date('2026-01-01T12:00:00Z')); // an older run finishing late
-    assert.deepEqual(catalog.runs.state('nightly'), {
+    catalog.runs.ensureState('nightly', 'e1', new Date('2026-02-01T00:00:00Z'));
+    catalog.runs.recordFire('nightly', 'e1', new Date('2026-01-02T00:00:00Z'));
+    catalog.runs.recordSuccess('nightly', 'e1', new Date('2026-01-02T00:00:00Z'));
+    catalog.runs.recordSuccess('nightly', 'e1', new Date('2026-01-01T12:00:00Z')); // an older run finishing late
+    assert.deepEqual(catalog.runs.state('nightly', 'e1'), {
       schedule: 'nightly',
       firstSeen: '2026-01-01T00:00:00.000Z',
       lastFire: '2026-01-02T00:00:00.000Z',
       lastSuccess: '2026-01-02T00:00:00.000Z',
     });
-    catalog.runs.recordFire('other', new Date('2026-03-01T00:00:00Z'));
-    assert.deepEqual([...catalog.runs.states().keys()].sort(), ['nightly', 'other']);
-    assert.equal(catalog.runs.state('absent'), undefined);
+    catalog.runs.recordFire('other', 'e1', new Date('2026-03-01T00:00:00Z'));
+    assert.deepEqual([...catalog.runs.states('e1').keys()].sort(), ['nightly', 'other']);
+    assert.equal(catalog.runs.state('absent', 'e1'), undefined);
+    // Another engine's state of the same schedule is its own.
+    assert.equal(catalog.runs.state('nightly', 'e2'), undefined);
+    catalog.runs.recordFire('nightly', 'e2', new Date('2026-04-01T00:00:00Z'));
+    assert.equal(catalog.runs.state('nightly', 'e1')!.lastFire, '2026-01-02T00:00:00.000Z');
     catalog.close();
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Scheduled runs (one row per volume per run of a schedule) and each schedule's state: when it first
- * existed, last fired and last fully succeeded. Shared by the daemon and `stowage run-now`.
+ * Scheduled runs (one row per volume per run of a schedule) and each schedule's state on each engine
+ * (Stowage's engine key): when it first existed, last fired and last fully succeeded. Shared by the daemon
+ * and `stowage run-now`.
  */
 import type { DatabaseSync } from 'node:sqlite';
 
@@ -102,9 +103,13 @@ export class RunStore {
   }
 
   /** Newest first. */
-  list(filter: { schedule?: string; volume?: string; limit?: number } = {}): RunRecord[] {
+  list(filter: { schedule?: string; volume?: string; engineId?: string; limit?: number } = {}): RunRecord[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
+    if (filter.engineId !== undefined) {
+      where.push('engine_id = ?');
+      args.push(filter.engineId);
+    }
     if (filter.schedule !== undefined) {
       where.push('schedule = ?');
       args.push(filter.schedule);
@@ -143,42 +148,45 @@ export class RunStore {
     return marked;
   }
 
-  state(schedule: string): ScheduleState | undefined {
+  state(schedule: string, engineId: string): ScheduleState | undefined {
     const row = this.#db
-      .prepare(`SELECT ${STATE_COLUMNS} FROM schedule_state WHERE schedule = ?`)
-      .get(schedule) as ScheduleState | undefined;
+      .prepare(`SELECT ${STATE_COLUMNS} FROM schedule_state WHERE schedule = ? AND engine_id = ?`)
+      .get(schedule, engineId) as ScheduleState | undefined;
     return row && { ...row };
   }
 
-  states(): Map<string, ScheduleState> {
+  states(engineId: string): Map<string, ScheduleState> {
     const rows = this.#db
-      .prepare(`SELECT ${STATE_COLUMNS} FROM schedule_state`)
-      .all() as unknown as ScheduleState[];
+      .prepare(`SELECT ${STATE_COLUMNS} FROM schedule_state WHERE engine_id = ?`)
+      .all(engineId) as unknown as ScheduleState[];
     return new Map(rows.map((row) => [row.schedule, { ...row }]));
   }
 
   /** Remembers when a schedule was first seen (idempotent): a schedule is never late before it existed. */
-  ensureState(schedule: string, at: Date): ScheduleState {
+  ensureState(schedule: string, engineId: string, at: Date): ScheduleState {
     this.#db
-      .prepare('INSERT INTO schedule_state (schedule, first_seen) VALUES (?, ?) ON CONFLICT DO NOTHING')
-      .run(schedule, at.toISOString());
-    return this.state(schedule)!;
+      .prepare(
+        'INSERT INTO schedule_state (schedule, engine_id, first_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      )
+      .run(schedule, engineId, at.toISOString());
+    return this.state(schedule, engineId)!;
   }
 
-  recordFire(schedule: string, at: Date): void {
-    this.ensureState(schedule, at);
+  recordFire(schedule: string, engineId: string, at: Date): void {
+    this.ensureState(schedule, engineId, at);
     this.#db
-      .prepare('UPDATE schedule_state SET last_fire = ? WHERE schedule = ?')
-      .run(at.toISOString(), schedule);
+      .prepare('UPDATE schedule_state SET last_fire = ? WHERE schedule = ? AND engine_id = ?')
+      .run(at.toISOString(), schedule, engineId);
   }
 
-  recordSuccess(schedule: string, at: Date): void {
-    this.ensureState(schedule, at);
+  recordSuccess(schedule: string, engineId: string, at: Date): void {
+    this.ensureState(schedule, engineId, at);
     // Runs can finish out of order (run-now beside a scheduled run): the newest start wins.
     this.#db
       .prepare(
-        `UPDATE schedule_state SET last_success = ? WHERE schedule = ? AND (last_success IS NULL OR last_success < ?)`,
+        `UPDATE schedule_state SET last_success = ?
+         WHERE schedule = ? AND engine_id = ? AND (last_success IS NULL OR last_success < ?)`,
       )
-      .run(at.toISOString(), schedule, at.toISOString());
+      .run(at.toISOString(), schedule, engineId, at.toISOString());
   }
 }

@@ -117,7 +117,7 @@ export async function runSchedule(deps: RunDependencies, request: RunRequest): P
   }
   runs.sort((a, b) => a.id - b.id);
   const ok = runs.length > 0 && runs.every((run) => run.result === 'success');
-  if (ok) context.catalog.runs.recordSuccess(schedule.name, request.firedAt);
+  if (ok) context.catalog.runs.recordSuccess(schedule.name, context.engineInfo.id, request.firedAt);
   if (runs.length) await notify(deps, request, runs, ok);
   return {
     schedule: schedule.name,

@@ -27,16 +27,22 @@ export interface ScheduleStatus {
   late: string | null;
 }
 
-/** `catalog` is undefined when none exists yet: then nothing has run. */
+/**
+ * Each schedule's state on one engine (`engineId`, Stowage's engine key): a schedule's runs on another
+ * engine sharing the catalog neither make it look done nor late. `catalog` is undefined when none exists
+ * yet, `engineId` when the engine cannot be reached: then nothing is known to have run.
+ */
 export function describeSchedules(
   schedules: readonly Schedule[],
   catalog: Catalog | undefined,
+  engineId: string | undefined,
   now: Date,
 ): ScheduleStatus[] {
-  const states = catalog?.runs.states() ?? new Map<string, ScheduleState>();
+  const known = engineId === undefined ? undefined : catalog;
+  const states = known?.runs.states(engineId!) ?? new Map<string, ScheduleState>();
   return schedules.map((schedule) => {
     const state = states.get(schedule.name);
-    const last = catalog?.runs.list({ schedule: schedule.name, limit: 1 })[0];
+    const last = known?.runs.list({ schedule: schedule.name, engineId: engineId!, limit: 1 })[0];
     const late = state
       ? lateness(
           schedule.cron,

@@ -103,7 +103,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         },
       );
       timers.set(schedule.name, { schedule, timer });
-      const state = store.ensureState(schedule.name, now);
+      const state = store.ensureState(schedule.name, context.engineInfo.id, now);
       const since = new Date(state.lastFire ?? state.firstSeen);
       if (missedRuns(schedule.cron, since, now, 1).length) {
         log(`schedule ${schedule.name}: missed a fire since ${since.toISOString()}; running once now`);
@@ -121,7 +121,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       );
       return;
     }
-    store.recordFire(name, firedAt);
+    store.recordFire(name, context.engineInfo.id, firedAt);
     running.add(name);
     jobs.start('schedule', name, async (control) => {
       try {
@@ -221,7 +221,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     health(now = new Date()) {
       const problems: string[] = [];
       for (const { schedule } of timers.values()) {
-        const state = store.state(schedule.name);
+        const state = store.state(schedule.name, context.engineInfo.id);
         if (!state) continue;
         const late = lateness(
           schedule.cron,
@@ -239,6 +239,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       return describeSchedules(
         [...timers.values()].map((entry) => entry.schedule),
         context.catalog,
+        context.engineInfo.id,
         now,
       );
     },

@@ -24,7 +24,14 @@ export async function schedules(session: CliSession, options: { json?: boolean }
   for (const problem of resolved.problems) session.out.note(`stowage: ${problem}`);
   const now = new Date();
   const catalog = catalogExists(session.dataDir) ? session.catalog() : undefined;
-  const statuses = describeSchedules(resolved.schedules, catalog, now);
+  // A schedule's state is per engine; without the engine, nothing is known to have run.
+  const engineId = catalog
+    ? await session.engineInfo().then(
+        (i) => i.id,
+        () => undefined,
+      )
+    : undefined;
+  const statuses = describeSchedules(resolved.schedules, catalog, engineId, now);
   if (options.json) return session.out.json(statuses);
   if (statuses.length === 0) {
     session.out.note(
