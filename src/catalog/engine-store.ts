@@ -7,9 +7,9 @@
  * - protection marks are copied to it, and stay for the next engine that reports the ID: a mark that
  *   protects a volume on one engine too many is harmless, one missing could let prune remove a volume;
  * - history and scheduled runs move to the first such engine (schedule states, which had no engine, to the
- *   first engine registered). When a second engine reports the same ID,
- *   the first one's history before that hand-over is made a gap (its idle time there becomes unknown,
- *   never idle), because some of those events may have been the other engine's;
+ *   first engine registered). When a second engine reports the same ID, the first one's history before
+ *   that hand-over is made a gap (its idle time there becomes unknown, never idle), because some of those
+ *   events may have been the other engine's;
  * - backups stay where they are: retention never counts nor removes them for any engine, because a
  *   backup of another engine must never be removed, nor make one of this engine's go. They are listed
  *   (engine `id:…`), restored and verified as before; `stowage backups --adopt` hands them to the current
