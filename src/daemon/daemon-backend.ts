@@ -8,8 +8,9 @@ import { backupVolume } from '../backup/backup-volume.ts';
 import { restoreArchive } from '../backup/restore-volume.ts';
 import { verifyBackup } from '../backup/verify-backup.ts';
 import { cloneVolume } from '../backup/volume-moves.ts';
+import { lockVolume } from '../backup/volume-lock.ts';
 import type { StowageConfig } from '../config/config-types.ts';
-import { notFound } from '../core/errors.ts';
+import { conflict, notFound } from '../core/errors.ts';
 import { parseDuration } from '../core/units.ts';
 import { parseDoctorPolicy, type DoctorPolicyInput } from '../doctor/doctor-policy.ts';
 import { runDoctor } from '../doctor/run-doctor.ts';
@@ -20,7 +21,7 @@ import type { InventoryService } from '../inventory/inventory-service.ts';
 import { inspectVolume } from '../inventory/volume-details.ts';
 import { volumeDetailsJson, volumeJson } from '../inventory/volume-json.ts';
 import { parseVolumeQuery } from '../inventory/volume-query.ts';
-import { JobRegistry } from '../jobs/job-registry.ts';
+import { JobRegistry, type Job } from '../jobs/job-registry.ts';
 import { estimateCost } from '../lifecycle/cost-estimate.ts';
 import type { PruneCriteria } from '../lifecycle/prune-plan.ts';
 import { applyPrune, computePrunePlan } from '../lifecycle/prune-volumes.ts';
@@ -48,10 +49,16 @@ export class DaemonBackend implements ApiBackend {
   readonly #services: DaemonServices;
   readonly #metrics: DaemonMetrics;
   readonly #plans = new PrunePlanBook();
+  /** Volumes a job of this daemon backs up, restores or clones, and which job: refused at submission (409). */
+  readonly #busy = new Map<string, string>();
 
   constructor(services: DaemonServices) {
     this.#services = services;
-    this.#metrics = new DaemonMetrics(services.inventory, services.context.catalog, () => services.config().cost.pricePerGbMonth);
+    this.#metrics = new DaemonMetrics(
+      services.inventory,
+      services.context.catalog,
+      () => services.config().cost.pricePerGbMonth,
+    );
   }
 
   async listVolumes(query: Parameters<ApiBackend['listVolumes']>[0]) {
@@ -112,76 +119,99 @@ export class DaemonBackend implements ApiBackend {
     return this.#services.context.catalog.backups.list(volume === undefined ? {} : { volume });
   }
 
-  startBackup(volume: string, options: { gzip?: boolean; stop?: boolean; pause?: boolean }) {
+  async startBackup(volume: string, options: { gzip?: boolean; stop?: boolean; pause?: boolean }) {
     const { context } = this.#services;
     const config = this.#services.config().backup;
     const target = new LocalTarget(config.target ?? join(context.dataDir, 'backups'));
-    return this.jobs.start('backup', volume, async (control) => {
-      try {
-        const result = await backupVolume(context, {
-          volume,
-          target,
-          compression: options.gzip ? 'gzip' : config.compression,
-          consistency: { ...(options.stop ? { stop: true } : {}), ...(options.pause ? { pause: true } : {}) },
-          signal: control.signal,
-          onProgress: (p) =>
-            control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
-        });
-        return {
-          backupId: result.id,
-          files: result.manifest.contents.files,
-          bytes: result.manifest.contents.bytes,
-          durationMs: result.durationMs,
-        };
-      } catch (error) {
-        this.#metrics.backupFailures.inc({ volume });
-        throw error;
-      }
-    });
+    // Known at submission, so answered at once (404) rather than as a job that fails; it also keeps the
+    // failure metric's labels to volumes that exist.
+    await context.engine.volumes.inspect(volume);
+    return this.#exclusive([volume], 'backup', () =>
+      this.jobs.start('backup', volume, async (control) => {
+        try {
+          const result = await backupVolume(context, {
+            volume,
+            target,
+            compression: options.gzip ? 'gzip' : config.compression,
+            consistency: {
+              ...(options.stop ? { stop: true } : {}),
+              ...(options.pause ? { pause: true } : {}),
+            },
+            signal: control.signal,
+            onProgress: (p) =>
+              control.progress({
+                bytes: p.bytes,
+                entries: p.entries,
+                expectedBytes: p.expectedBytes ?? null,
+              }),
+          });
+          return {
+            backupId: result.id,
+            files: result.manifest.contents.files,
+            bytes: result.manifest.contents.bytes,
+            durationMs: result.durationMs,
+          };
+        } catch (error) {
+          this.#metrics.backupFailures.inc({ volume });
+          throw error;
+        }
+      }),
+    );
   }
 
   startVerify(backupId: number, options: { restoreTest?: boolean }) {
     const { context } = this.#services;
-    return this.jobs.start('verify', `#${backupId}`, async () => {
-      const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
-      const result = await verifyBackup(source, context.catalog, options.restoreTest ? context : undefined);
-      return {
-        ok: result.ok,
-        problems: result.report.problems.map((p) => p.message),
-        restoreTest: result.restoreTest ?? null,
-      };
-    });
+    this.#record(backupId); // an unknown ID is a 404 now, not a job that fails
+    return Promise.resolve(
+      this.jobs.start('verify', `#${backupId}`, async () => {
+        const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
+        const result = await verifyBackup(source, context.catalog, options.restoreTest ? context : undefined);
+        return {
+          ok: result.ok,
+          problems: result.report.problems.map((p) => p.message),
+          restoreTest: result.restoreTest ?? null,
+        };
+      }),
+    );
   }
 
   startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }) {
     const { context } = this.#services;
-    return this.jobs.start('restore', `#${backupId}`, async () => {
-      const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
-      const result = await restoreArchive(context, {
-        source,
-        ...(options.volume ? { volume: options.volume } : {}),
-        ...(options.force ? { force: true } : {}),
-        ...(options.path !== undefined ? { path: options.path } : {}),
-      });
-      return {
-        volume: result.volume,
-        created: result.created,
-        replaced: result.replaced,
-        safetyBackup: result.safetyBackup ?? null,
-        files: result.plan.selected.files,
-      };
-    });
+    const into = options.volume ?? this.#record(backupId).volume;
+    return Promise.resolve(
+      this.#exclusive([into], 'restore', () =>
+        this.jobs.start('restore', `#${backupId}`, async () => {
+          const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
+          const result = await restoreArchive(context, {
+            source,
+            ...(options.volume ? { volume: options.volume } : {}),
+            ...(options.force ? { force: true } : {}),
+            ...(options.path !== undefined ? { path: options.path } : {}),
+          });
+          return {
+            volume: result.volume,
+            created: result.created,
+            replaced: result.replaced,
+            safetyBackup: result.safetyBackup ?? null,
+            files: result.plan.selected.files,
+          };
+        }),
+      ),
+    );
   }
 
-  startClone(source: string, destination: string) {
-    return this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
-      const result = await cloneVolume(this.#services.context, source, destination, {
-        signal: control.signal,
-        onProgress: (p) =>
-          control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
-      });
-      return { files: result.files, bytes: result.bytes, droppedOptions: result.droppedOptions };
-    });
+  async startClone(source: string, destination: string) {
+    await this.#services.context.engine.volumes.inspect(source);
+    return this.#exclusive([source, destination], 'clone', () =>
+      this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
+        const result = await cloneVolume(this.#services.context, source, destination, {
+          signal: control.signal,
+          onProgress: (p) =>
+            control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
+        });
+        return { files: result.files, bytes: result.bytes, droppedOptions: result.droppedOptions };
+      }),
+    );
   }
 
   listSchedules() {
@@ -271,6 +301,61 @@ export class DaemonBackend implements ApiBackend {
 
   audit(entry: { action: string; subject: string; outcome: string }) {
     this.#services.audit.record(entry);
+  }
+
+  auditJob(action: string, subject: string, job: Job) {
+    const audit = this.#services.audit;
+    audit.record({ action, subject, outcome: 'started', job: job.id });
+    const finished = (done: Job) => {
+      const durationMs = Date.parse(done.finishedAt ?? new Date().toISOString()) - Date.parse(done.startedAt);
+      audit.record({
+        action,
+        subject,
+        outcome: done.state,
+        job: done.id,
+        durationMs,
+        ...(done.error ? { error: done.error.message } : {}),
+      });
+    };
+    if (job.state !== 'running') return finished(job);
+    const stop = this.jobs.follow(job.id, (event) => {
+      if (event.type !== 'done') return;
+      stop();
+      finished(event.job);
+    });
+  }
+
+  /**
+   * Starts a job that writes to `volumes` only when no job of this daemon and no other Stowage process
+   * (their lock files) works on them: a conflict known now is a 409, not a job that fails a moment later.
+   * The operation still takes its own lock, which settles a race with another process.
+   */
+  #exclusive(volumes: string[], operation: string, start: () => Job): Job {
+    const { dataDir, engineInfo } = this.#services.context;
+    for (const volume of volumes) {
+      const holder = this.#busy.get(volume);
+      if (holder)
+        throw conflict(
+          `${operation} ${volume}: volume is busy: ${holder}`,
+          'wait for that job to finish (GET /api/jobs/ID), then try again',
+        );
+    }
+    // Throws 'conflict' naming the process when another one holds a volume's lock.
+    for (const volume of volumes) lockVolume(dataDir, engineInfo.id, volume, operation).release();
+    const job = start();
+    for (const volume of volumes) this.#busy.set(volume, `${job.kind} job ${job.id}`);
+    const release = () => {
+      for (const volume of volumes) if (this.#busy.get(volume)?.endsWith(job.id)) this.#busy.delete(volume);
+    };
+    if (job.state !== 'running') release();
+    else {
+      const stop = this.jobs.follow(job.id, (event) => {
+        if (event.type !== 'done') return;
+        stop();
+        release();
+      });
+    }
+    return job;
   }
 
   /** The same query, criteria and history the CLI's `prune` builds from its flags. */
