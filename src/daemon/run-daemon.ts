@@ -94,7 +94,7 @@ async function serve(
   });
   await listen(server, host, port);
   // fastify's returned address is the first of possibly several (127.0.0.1 for 0.0.0.0): say what was asked.
-  const address = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort(server, port)}`;
+  const address = listenUrl(host, boundPort(server, port));
   log(`listening on ${address} (engine ${context.engine.endpoint}, data ${dataDir})`);
   if (!['127.0.0.1', '::1', 'localhost'].includes(host))
     log(`warning: listening on ${host}, not only on this host; the API token is all that protects it`);
@@ -158,6 +158,11 @@ async function listen(server: FastifyInstance, host: string, port: number): Prom
       );
     throw error;
   }
+}
+
+/** The URL the daemon announces: the host as asked (0.0.0.0 stays 0.0.0.0), IPv6 in brackets. */
+export function listenUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function boundPort(server: FastifyInstance, asked: number): number {
