@@ -21,16 +21,20 @@ export function resolveDataDir(flag: string | undefined, env = process.env): str
  */
 export function ensurePrivateDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
+  tighten(dataDir, 0o700);
 }
 
 /** Makes existing files owner-only (0600); absent ones are skipped (SQLite creates -wal/-shm lazily). */
 export function makePrivate(...files: string[]): void {
-  for (const file of files) {
-    try {
-      chmodSync(file, 0o600);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+  for (const file of files) tighten(file, 0o600);
+}
+
+/** chmod, except where there is nothing to tighten (ENOENT) or it is not ours to (EPERM: another owner). */
+function tighten(path: string, mode: number): void {
+  try {
+    chmodSync(path, mode);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EPERM') throw error;
   }
 }

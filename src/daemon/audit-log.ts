@@ -3,8 +3,9 @@
  * and for a job, a line when it starts and one with its outcome (succeeded or failed, the error, how long
  * it took). Secrets never reach it: URLs lose their credentials and `token=`-like values are masked.
  */
-import { appendFileSync, chmodSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivate } from '../config/data-dir.ts';
 
 export interface AuditEntry {
   action: string;
@@ -21,11 +22,7 @@ export class AuditLog {
   constructor(dataDir: string) {
     this.#file = join(dataDir, 'audit.log');
     // A file made by an older version may be world-readable: `mode` below applies only on creation.
-    try {
-      chmodSync(this.#file, 0o600);
-    } catch {
-      // not created yet
-    }
+    makePrivate(this.#file);
   }
 
   record(entry: AuditEntry): void {
