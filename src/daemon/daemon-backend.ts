@@ -54,11 +54,7 @@ export class DaemonBackend implements ApiBackend {
 
   constructor(services: DaemonServices) {
     this.#services = services;
-    this.#metrics = new DaemonMetrics(
-      services.inventory,
-      services.context.catalog,
-      () => services.config().cost.pricePerGbMonth,
-    );
+    this.#metrics = new DaemonMetrics(services.inventory, services.context.catalog, () => services.config().cost.pricePerGbMonth);
   }
 
   async listVolumes(query: Parameters<ApiBackend['listVolumes']>[0]) {
@@ -126,92 +122,77 @@ export class DaemonBackend implements ApiBackend {
     // Known at submission, so answered at once (404) rather than as a job that fails; it also keeps the
     // failure metric's labels to volumes that exist.
     await context.engine.volumes.inspect(volume);
-    return this.#exclusive([volume], 'backup', () =>
-      this.jobs.start('backup', volume, async (control) => {
-        try {
-          const result = await backupVolume(context, {
-            volume,
-            target,
-            compression: options.gzip ? 'gzip' : config.compression,
-            consistency: {
-              ...(options.stop ? { stop: true } : {}),
-              ...(options.pause ? { pause: true } : {}),
-            },
-            signal: control.signal,
-            onProgress: (p) =>
-              control.progress({
-                bytes: p.bytes,
-                entries: p.entries,
-                expectedBytes: p.expectedBytes ?? null,
-              }),
-          });
-          return {
-            backupId: result.id,
-            files: result.manifest.contents.files,
-            bytes: result.manifest.contents.bytes,
-            durationMs: result.durationMs,
-          };
-        } catch (error) {
-          this.#metrics.backupFailures.inc({ volume });
-          throw error;
-        }
-      }),
-    );
+    const hold = this.#claim([volume], 'backup');
+    return hold(this.jobs.start('backup', volume, async (control) => {
+      try {
+        const result = await backupVolume(context, {
+          volume,
+          target,
+          compression: options.gzip ? 'gzip' : config.compression,
+          consistency: { ...(options.stop ? { stop: true } : {}), ...(options.pause ? { pause: true } : {}) },
+          signal: control.signal,
+          onProgress: (p) =>
+            control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
+        });
+        return {
+          backupId: result.id,
+          files: result.manifest.contents.files,
+          bytes: result.manifest.contents.bytes,
+          durationMs: result.durationMs,
+        };
+      } catch (error) {
+        this.#metrics.backupFailures.inc({ volume });
+        throw error;
+      }
+    }));
   }
 
   startVerify(backupId: number, options: { restoreTest?: boolean }) {
     const { context } = this.#services;
     this.#record(backupId); // an unknown ID is a 404 now, not a job that fails
-    return Promise.resolve(
-      this.jobs.start('verify', `#${backupId}`, async () => {
-        const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
-        const result = await verifyBackup(source, context.catalog, options.restoreTest ? context : undefined);
-        return {
-          ok: result.ok,
-          problems: result.report.problems.map((p) => p.message),
-          restoreTest: result.restoreTest ?? null,
-        };
-      }),
-    );
+    return Promise.resolve(this.jobs.start('verify', `#${backupId}`, async () => {
+      const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
+      const result = await verifyBackup(source, context.catalog, options.restoreTest ? context : undefined);
+      return {
+        ok: result.ok,
+        problems: result.report.problems.map((p) => p.message),
+        restoreTest: result.restoreTest ?? null,
+      };
+    }));
   }
 
   startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }) {
     const { context } = this.#services;
-    const into = options.volume ?? this.#record(backupId).volume;
-    return Promise.resolve(
-      this.#exclusive([into], 'restore', () =>
-        this.jobs.start('restore', `#${backupId}`, async () => {
-          const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
-          const result = await restoreArchive(context, {
-            source,
-            ...(options.volume ? { volume: options.volume } : {}),
-            ...(options.force ? { force: true } : {}),
-            ...(options.path !== undefined ? { path: options.path } : {}),
-          });
-          return {
-            volume: result.volume,
-            created: result.created,
-            replaced: result.replaced,
-            safetyBackup: result.safetyBackup ?? null,
-            files: result.plan.selected.files,
-          };
-        }),
-      ),
-    );
+    const hold = this.#claim([options.volume ?? this.#record(backupId).volume], 'restore');
+    return Promise.resolve(hold(this.jobs.start('restore', `#${backupId}`, async () => {
+      const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
+      const result = await restoreArchive(context, {
+        source,
+        ...(options.volume ? { volume: options.volume } : {}),
+        ...(options.force ? { force: true } : {}),
+        ...(options.path !== undefined ? { path: options.path } : {}),
+      });
+      return {
+        volume: result.volume,
+        created: result.created,
+        replaced: result.replaced,
+        safetyBackup: result.safetyBackup ?? null,
+        files: result.plan.selected.files,
+      };
+    })));
   }
 
   async startClone(source: string, destination: string) {
     await this.#services.context.engine.volumes.inspect(source);
-    return this.#exclusive([source, destination], 'clone', () =>
-      this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
-        const result = await cloneVolume(this.#services.context, source, destination, {
-          signal: control.signal,
-          onProgress: (p) =>
-            control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
-        });
-        return { files: result.files, bytes: result.bytes, droppedOptions: result.droppedOptions };
-      }),
-    );
+    const hold = this.#claim([source, destination], 'clone');
+    return hold(this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
+      const result = await cloneVolume(this.#services.context, source, destination, {
+        signal: control.signal,
+        onProgress: (p) =>
+          control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
+      });
+      return { files: result.files, bytes: result.bytes, droppedOptions: result.droppedOptions };
+    }));
   }
 
   listSchedules() {
@@ -306,31 +287,27 @@ export class DaemonBackend implements ApiBackend {
   auditJob(action: string, subject: string, job: Job) {
     const audit = this.#services.audit;
     audit.record({ action, subject, outcome: 'started', job: job.id });
-    const finished = (done: Job) => {
-      const durationMs = Date.parse(done.finishedAt ?? new Date().toISOString()) - Date.parse(done.startedAt);
+    whenDone(this.jobs, job, (done) =>
       audit.record({
         action,
         subject,
         outcome: done.state,
         job: done.id,
-        durationMs,
+        durationMs: Date.parse(done.finishedAt ?? new Date().toISOString()) - Date.parse(done.startedAt),
         ...(done.error ? { error: done.error.message } : {}),
-      });
-    };
-    if (job.state !== 'running') return finished(job);
-    const stop = this.jobs.follow(job.id, (event) => {
-      if (event.type !== 'done') return;
-      stop();
-      finished(event.job);
-    });
+      }),
+    );
   }
 
   /**
-   * Starts a job that writes to `volumes` only when no job of this daemon and no other Stowage process
+   * Claims `volumes` for a job about to start, only when no job of this daemon and no other Stowage process
    * (their lock files) works on them: a conflict known now is a 409, not a job that fails a moment later.
-   * The operation still takes its own lock, which settles a race with another process.
+   * Call it right before `jobs.start` (nothing asynchronous in between) and pass the job to the returned
+   * function, which keeps the claim until the job ends. The operation still takes its own lock, which
+   * settles a race with another process.
+   * @throws StowageError 'conflict' naming the job or process.
    */
-  #exclusive(volumes: string[], operation: string, start: () => Job): Job {
+  #claim(volumes: string[], operation: string): (job: Job) => Job {
     const { dataDir, engineInfo } = this.#services.context;
     for (const volume of volumes) {
       const holder = this.#busy.get(volume);
@@ -340,22 +317,15 @@ export class DaemonBackend implements ApiBackend {
           'wait for that job to finish (GET /api/jobs/ID), then try again',
         );
     }
-    // Throws 'conflict' naming the process when another one holds a volume's lock.
     for (const volume of volumes) lockVolume(dataDir, engineInfo.id, volume, operation).release();
-    const job = start();
-    for (const volume of volumes) this.#busy.set(volume, `${job.kind} job ${job.id}`);
-    const release = () => {
-      for (const volume of volumes) if (this.#busy.get(volume)?.endsWith(job.id)) this.#busy.delete(volume);
-    };
-    if (job.state !== 'running') release();
-    else {
-      const stop = this.jobs.follow(job.id, (event) => {
-        if (event.type !== 'done') return;
-        stop();
-        release();
+    return (job) => {
+      const holder = `${job.kind} job ${job.id}`;
+      for (const volume of volumes) this.#busy.set(volume, holder);
+      whenDone(this.jobs, job, () => {
+        for (const volume of volumes) if (this.#busy.get(volume) === holder) this.#busy.delete(volume);
       });
-    }
-    return job;
+      return job;
+    };
   }
 
   /** The same query, criteria and history the CLI's `prune` builds from its flags. */
@@ -377,4 +347,14 @@ export class DaemonBackend implements ApiBackend {
     if (!record) throw notFound(`backup #${id} is not in the catalog`);
     return record;
   }
+}
+
+/** Calls `then` once the job has ended (at once when it already has). */
+function whenDone(jobs: JobRegistry, job: Job, then: (done: Job) => void): void {
+  if (job.state !== 'running') return then(job);
+  const stop = jobs.follow(job.id, (event) => {
+    if (event.type !== 'done') return;
+    stop();
+    then(event.job);
+  });
 }

@@ -46,8 +46,9 @@ export class DaemonMetrics {
           if (typeof labels.volume === 'string' && !existing.has(labels.volume))
             this.backupFailures.remove({ volume: labels.volume });
         const newest = new Map<string, BackupRecord>();
+        // Only volumes the engine has now: the catalog also remembers removed volumes (and other engines').
         for (const record of catalog.backups.list())
-          if (!newest.has(record.volume)) newest.set(record.volume, record);
+          if (existing.has(record.volume) && !newest.has(record.volume)) newest.set(record.volume, record);
         for (const [volume, record] of newest) {
           const finished = Date.parse(record.finishedAt);
           lastSuccess.set({ volume }, round(finished / 1000, 3));
