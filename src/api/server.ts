@@ -30,8 +30,11 @@ export interface ServerOptions {
   dashboard?: string;
   /** The host the daemon listens on: with the loopback names, what the Host header may say (host-check.ts). */
   listenHost: string;
-  /** More names the Host header may say (a reverse proxy's name). */
-  allowedHosts?: readonly string[];
+  /**
+   * More names the Host header may say, asked per request (so a config reload would apply). No setting feeds
+   * it yet: a daemon behind a proxy is reached with `Host: 127.0.0.1` or by its listen address.
+   */
+  allowedHosts?: () => readonly string[];
 }
 
 const SCHEMA_HINT = 'GET /api/openapi.json describes every request and response';
@@ -69,7 +72,7 @@ export async function buildServer(backend: ApiBackend, options: ServerOptions): 
 
   // First: a request for another name is refused before anything (even a token check) answers it.
   app.addHook('onRequest', async (request, reply) => {
-    if (hostAllowed(request.headers.host, options.listenHost, options.allowedHosts)) return;
+    if (hostAllowed(request.headers.host, options.listenHost, options.allowedHosts?.())) return;
     await reply
       .code(421)
       .send(

@@ -31,8 +31,6 @@ export interface DaemonOptions {
   config: StowageConfig;
   /** A line for the operator, without any prefix: the daemon adds `stowage daemon: ` once, here. */
   log: (line: string) => void;
-  /** More names the Host header may carry besides loopback names and the listen address. */
-  allowedHosts?: readonly string[];
 }
 
 export interface RunningDaemon {
@@ -90,7 +88,6 @@ async function serve(
   const server = await buildServer(backend, {
     token: cachedToken(dataDir),
     listenHost: host,
-    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
   });
   await listen(server, host, port);
   // fastify's returned address is the first of possibly several (127.0.0.1 for 0.0.0.0): say what was asked.
