@@ -51,8 +51,7 @@ export function parseListen(listen: string): { host: string; port: number } {
 
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { context } = options;
-  // One prefix, added here; the history recorder prefixes its own lines already.
-  const log = (line: string) => options.log(`stowage daemon: ${line.replace(/^stowage daemon: /, '')}`);
+  const log = (line: string) => options.log(daemonLine(line));
   const dataDir = context.dataDir;
   const { host, port } = parseListen(options.listen);
   ensurePrivateDataDir(dataDir);
@@ -155,6 +154,11 @@ async function listen(server: FastifyInstance, host: string, port: number): Prom
       );
     throw error;
   }
+}
+
+/** One `stowage daemon: ` prefix per line, added here: the history recorder prefixes its own lines already. */
+export function daemonLine(line: string): string {
+  return `stowage daemon: ${line.replace(/^stowage daemon: /, '')}`;
 }
 
 /** The URL the daemon announces: the host as asked (0.0.0.0 stays 0.0.0.0), IPv6 in brackets. */
