@@ -51,6 +51,10 @@ export class DaemonBackend implements ApiBackend {
   readonly #plans = new PrunePlanBook();
   /** Volumes a job of this daemon backs up, restores or clones, and which job: refused at submission (409). */
   readonly #busy = new Map<string, string>();
+  /** What the API call that started a job was, for its outcome line in the audit log. */
+  readonly #asked = new Map<string, { action: string; subject: string }>();
+  // Every job's outcome is audited, the scheduler's included: a scheduled run's retention removes backups.
+  readonly stopAuditing = this.jobs.onDone((job) => this.#auditOutcome(job));
 
   constructor(services: DaemonServices) {
     this.#services = services;
@@ -285,18 +289,28 @@ export class DaemonBackend implements ApiBackend {
   }
 
   auditJob(action: string, subject: string, job: Job) {
-    const audit = this.#services.audit;
-    audit.record({ action, subject, outcome: 'started', job: job.id });
-    whenDone(this.jobs, job, (done) =>
-      audit.record({
-        action,
-        subject,
-        outcome: done.state,
-        job: done.id,
-        durationMs: Date.parse(done.finishedAt ?? new Date().toISOString()) - Date.parse(done.startedAt),
-        ...(done.error ? { error: done.error.message } : {}),
-      }),
-    );
+    this.#services.audit.record({ action, subject, outcome: 'started', job: job.id });
+    // Jobs end asynchronously, so the outcome line (#auditOutcome) always comes after this.
+    if (job.state === 'running') this.#asked.set(job.id, { action, subject });
+  }
+
+  /** Succeeded or failed, with the error and how long it took; under the API call's words when there was one. */
+  #auditOutcome(job: Job) {
+    const asked = this.#asked.get(job.id);
+    this.#asked.delete(job.id);
+    try {
+      this.#services.audit.record({
+        action: asked?.action ?? job.kind,
+        subject: asked?.subject ?? job.subject,
+        outcome: job.state,
+        job: job.id,
+        durationMs: Date.parse(job.finishedAt ?? new Date().toISOString()) - Date.parse(job.startedAt),
+        ...(job.error ? { error: job.error.message } : {}),
+      });
+    } catch (error) {
+      // Runs where the job ends, outside any request: a full disk must not take the daemon down.
+      process.emitWarning(`audit log: ${(error as Error).message}`);
+    }
   }
 
   /**
