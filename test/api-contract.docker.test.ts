@@ -232,6 +232,11 @@ describe('the API contract', { skip: !engineAvailable() && SKIP_REASON, timeout:
       (await waitForJob(((await again.json()) as Job).id)) as Job & { result: { backupId: number } }
     ).result.backupId;
 
+    // A job no destructive call started (a verify) has its outcome recorded too.
+    const verify = await api(`/api/backups/${backupId}/verify`, { method: 'POST', body: '{}' });
+    const verified = await waitForJob(((await verify.json()) as Job).id);
+    assert.equal(verified.state, 'succeeded');
+
     // A restore into a volume that has data, without force: a job that fails, with its reason.
     const restore = await api(`/api/backups/${backupId}/restore`, {
       method: 'POST',
@@ -253,6 +258,10 @@ describe('the API contract', { skip: !engineAvailable() && SKIP_REASON, timeout:
       ],
     );
     assert.equal(typeof ofJob(job.id)[1]?.durationMs, 'number');
+    assert.deepEqual(
+      ofJob(verified.id).map((l) => [l.action, l.subject, l.outcome]),
+      [['verify', `#${backupId}`, 'succeeded']],
+    );
     const failure = ofJob(failed.id).find((l) => l.outcome === 'failed');
     assert.ok(failure, JSON.stringify(lines));
     assert.equal(failure.action, 'restore');
