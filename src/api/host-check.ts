@@ -20,6 +20,7 @@ export function hostName(header: string): string | undefined {
 
 function isLoopback(name: string): boolean {
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (name.startsWith('::ffff:')) return isLoopback(name.slice('::ffff:'.length)); // IPv4-mapped
   if (isIP(name) === 4) return name.startsWith('127.');
   return name === '::1';
 }
