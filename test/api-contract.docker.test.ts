@@ -124,6 +124,34 @@ describe('the API contract', { skip: !engineAvailable() && SKIP_REASON, timeout:
     s.cleanup();
   });
 
+  test('the OpenAPI document describes every route: its success with a schema or media type, and its errors', async () => {
+    const doc = await contract.document();
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ where: `${method} ${path}`, operation })),
+    );
+    assert.ok(operations.length >= 28, `only ${operations.length} operations`);
+    for (const { where, operation } of operations) {
+      const statuses = Object.keys(operation.responses);
+      const successes = statuses.filter((status) => /^2\d\d$/.test(status));
+      assert.ok(successes.length > 0, `${where}: no success response`);
+      for (const status of successes) {
+        const response = operation.responses[status];
+        if (status === '204') assert.equal(response?.content, undefined, `${where}: a 204 has no body`);
+        else
+          for (const [type, media] of Object.entries(response?.content ?? { none: {} }))
+            assert.ok(
+              type !== 'none' && (media.schema ?? type !== 'application/json'),
+              `${where} ${status}: no schema`,
+            );
+      }
+      for (const status of ['421', '500'])
+        assert.ok(statuses.includes(status), `${where}: ${status} undocumented`);
+      if (where !== 'get /healthz')
+        for (const status of ['400', '401', '404'])
+          assert.ok(statuses.includes(status), `${where}: ${status} undocumented`);
+    }
+  });
+
   test('a Host header naming another host is refused with 421 and a JSON error (DNS rebinding)', async () => {
     for (const path of ['/api/volumes', '/healthz', '/metrics']) {
       const refused = await raw('GET', path, { host: `evil.example:${port}` });
