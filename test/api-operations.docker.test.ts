@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { docker, engineAvailable, SKIP_REASON, TestSession } from './support/engine.ts';
+import { contractClient } from './support/openapi-contract.ts';
 
 interface Plan {
   id: string;
@@ -41,15 +42,8 @@ describe(
     let running: { readonly log: string; child: ChildProcess };
     let token = '';
     let plan: Plan;
-    const api = (path: string, init: RequestInit = {}, auth = token) =>
-      fetch(base + path, {
-        ...init,
-        headers: {
-          ...(auth ? { authorization: `Bearer ${auth}` } : {}),
-          ...(init.body ? { 'content-type': 'application/json' } : {}),
-          ...init.headers,
-        },
-      });
+    // Every response below is checked against the OpenAPI document (test/support/openapi-contract.ts).
+    const { api } = contractClient(base, () => token);
     const json = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
       const response = await api(path, init);
       return { status: response.status, body: (await response.json()) as T };

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { contractClient } from './support/openapi-contract.ts';
 
 describe(
   'the daemon killed during a backup',
@@ -23,14 +24,8 @@ describe(
     let token = '';
 
     const start = async (): Promise<ChildProcess> => (await s.daemon(port)).child;
-    const api = (path: string, init: RequestInit = {}) =>
-      fetch(`http://127.0.0.1:${port}${path}`, {
-        ...init,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(init.body ? { 'content-type': 'application/json' } : {}),
-        },
-      });
+    // Every response is checked against the OpenAPI document (test/support/openapi-contract.ts).
+    const { api } = contractClient(`http://127.0.0.1:${port}`, () => token);
     const running = () => dockerOk('inspect', '-f', '{{.State.Running}}', user);
 
     before(() => {

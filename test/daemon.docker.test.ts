@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { contractClient } from './support/openapi-contract.ts';
 
 describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_000 }, () => {
   const s = new TestSession();
@@ -14,15 +15,8 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
   let daemon: ChildProcess;
   let running: { readonly log: string; child: ChildProcess };
   let token = '';
-  const api = (path: string, init: RequestInit = {}, auth = token) =>
-    fetch(base + path, {
-      ...init,
-      headers: {
-        ...(auth ? { authorization: `Bearer ${auth}` } : {}),
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...init.headers,
-      },
-    });
+  // Every response below is checked against the OpenAPI document (test/support/openapi-contract.ts).
+  const { api, contract } = contractClient(base, () => token);
 
   async function waitForJob(
     id: string,
@@ -84,16 +78,14 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
     assert.equal(started.status, 202);
     const job = (await started.json()) as { id: string };
     const { ticket } = (await (await api('/api/tickets', { method: 'POST' })).json()) as { ticket: string };
-    const events = await fetch(`${base}/api/jobs/${job.id}/events?ticket=${ticket}`);
+    const eventsPath = `/api/jobs/${job.id}/events?ticket=${ticket}`;
+    const events = await fetch(base + eventsPath);
+    await contract.check('GET', eventsPath, events);
     assert.equal(events.status, 200);
     assert.match(events.headers.get('content-type') ?? '', /text\/event-stream/);
     const text = await events.text();
     assert.match(text, /event: done\ndata: .*"state":"succeeded"/);
-    assert.equal(
-      (await fetch(`${base}/api/jobs/${job.id}/events?ticket=${ticket}`)).status,
-      401,
-      'a ticket is spent',
-    );
+    assert.equal((await api(eventsPath, {}, '')).status, 401, 'a ticket is spent');
     const done = await waitForJob(job.id);
     const backupId = done.result.backupId as number;
     const backups = (await (await api(`/api/backups?volume=api-${s.id}`)).json()) as { id: number }[];

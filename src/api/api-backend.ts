@@ -82,10 +82,15 @@ export interface ApiBackend {
   protect(volume: string, reason: string | undefined): Promise<void>;
   unprotect(volume: string): Promise<boolean>;
   listBackups(volume: string | undefined): BackupRecord[];
-  startBackup(volume: string, options: { gzip?: boolean; stop?: boolean; pause?: boolean }): Job;
-  startVerify(backupId: number, options: { restoreTest?: boolean }): Job;
-  startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }): Job;
-  startClone(source: string, destination: string): Job;
+  /*
+   * Jobs are started only when what is known at submission allows them: an unknown volume or backup is
+   * StowageError 'not-found', a volume another job or process works on is 'conflict' (409), never a job
+   * that fails a moment later. Names are valid volume names (the routes check them).
+   */
+  startBackup(volume: string, options: { gzip?: boolean; stop?: boolean; pause?: boolean }): Promise<Job>;
+  startVerify(backupId: number, options: { restoreTest?: boolean }): Promise<Job>;
+  startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }): Promise<Job>;
+  startClone(source: string, destination: string): Promise<Job>;
   /** Every schedule (config and volume labels) with its next fire and last run. */
   listSchedules(): ScheduleStatus[];
   /** Starts a run of a schedule now. @throws StowageError 'not-found' for an unknown schedule. */
@@ -117,4 +122,6 @@ export interface ApiBackend {
   health(): Promise<{ ok: boolean; problems: string[] }>;
   /** Destructive calls are recorded: who (token holder), what, when, with which outcome. */
   audit(entry: { action: string; subject: string; outcome: string }): void;
+  /** Records that a destructive job started and, when it ends, its outcome, error and duration. */
+  auditJob(action: string, subject: string, job: Job): void;
 }

@@ -5,6 +5,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivate } from '../config/data-dir.ts';
 import { StowageError } from '../core/errors.ts';
 
 export const TOKEN_FILE = 'api-token';
@@ -16,8 +17,9 @@ export function tokenPath(dataDir: string): string {
 /** The current token, created when there is none. */
 export function ensureToken(dataDir: string): string {
   const file = tokenPath(dataDir);
-  if (existsSync(file)) return readToken(dataDir);
-  return writeToken(dataDir);
+  if (!existsSync(file)) return writeToken(dataDir);
+  makePrivate(file); // a copy restored or edited by hand may have come back world-readable
+  return readToken(dataDir);
 }
 
 /** @throws StowageError 'not-found' when the daemon never started with this data folder. */

@@ -15,8 +15,19 @@ export function statusFor(kind: ErrorKind): number {
   return STATUS[kind];
 }
 
+/** Kinds only the HTTP layer produces: no token (401), a Host header for another name (421), a bug (500). */
+export type HttpOnlyKind = 'unauthorized' | 'misdirected' | 'internal';
+
+/** Every kind an error body may carry (the OpenAPI document lists them). */
+export const ERROR_KINDS = [
+  ...(Object.keys(STATUS) as ErrorKind[]),
+  'unauthorized',
+  'misdirected',
+  'internal',
+] as const;
+
 export interface ErrorBody {
-  error: { kind: ErrorKind | 'unauthorized' | 'internal'; message: string; hint: string | null };
+  error: { kind: ErrorKind | HttpOnlyKind; message: string; hint: string | null };
 }
 
 export function errorBody(kind: ErrorBody['error']['kind'], message: string, hint?: string): ErrorBody {

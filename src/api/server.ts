@@ -4,12 +4,14 @@
  * http-errors.ts only.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import AjvCompiler from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import { isStowageError } from '../core/errors.ts';
 import { VERSION } from '../core/version.ts';
 import type { ApiBackend } from './api-backend.ts';
 import { tokensMatch } from './api-token.ts';
 import { dashboardAssets, dashboardFolder } from './dashboard-assets.ts';
+import { hostAllowed } from './host-check.ts';
 import { errorBody, statusFor } from './http-errors.ts';
 import { backupRoutes } from './routes/backup-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
@@ -26,16 +28,34 @@ export interface ServerOptions {
   logger?: boolean;
   /** The built dashboard's folder; by default dist/web as found by `dashboardFolder()`. */
   dashboard?: string;
+  /** The host the daemon listens on: with the loopback names, what the Host header may say (host-check.ts). */
+  listenHost: string;
+  /**
+   * More names the Host header may say, asked per request (so a config reload would apply). No setting feeds
+   * it yet: a daemon behind a proxy is reached with `Host: 127.0.0.1` or by its listen address.
+   */
+  allowedHosts?: () => readonly string[];
+}
+
+const SCHEMA_HINT = 'GET /api/openapi.json describes every request and response';
+
+/**
+ * Query strings and path parameters are text, so their numbers and booleans are coerced (`?sizes=false`);
+ * a JSON body is typed already, so a number given for a string field is refused rather than converted.
+ * Unknown fields are refused by each schema's `additionalProperties: false`, never silently dropped.
+ */
+function validatorCompiler() {
+  const loose = AjvCompiler()({}, { customOptions: { removeAdditional: false, coerceTypes: 'array' } });
+  const strict = AjvCompiler()({}, { customOptions: { removeAdditional: false, coerceTypes: false } });
+  return (route: Parameters<typeof loose>[0]) => (route.httpPart === 'body' ? strict : loose)(route);
 }
 
 const needsToken = (url: string) =>
   url.startsWith('/api/') || url === '/metrics' || url.startsWith('/metrics?');
 
 export async function buildServer(backend: ApiBackend, options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: options.logger ?? false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
-  });
+  const app = Fastify({ logger: options.logger ?? false });
+  app.setValidatorCompiler(validatorCompiler());
   const tickets = new TicketBook();
   await app.register(swagger, {
     openapi: {
@@ -48,6 +68,20 @@ export async function buildServer(backend: ApiBackend, options: ServerOptions): 
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+  });
+
+  // First: a request for another name is refused before anything (even a token check) answers it.
+  app.addHook('onRequest', async (request, reply) => {
+    if (hostAllowed(request.headers.host, options.listenHost, options.allowedHosts?.())) return;
+    await reply
+      .code(421)
+      .send(
+        errorBody(
+          'misdirected',
+          `this daemon does not answer for host ${JSON.stringify(request.headers.host)}`,
+          'call it by a loopback name (127.0.0.1, localhost, [::1]) or by its listen address',
+        ),
+      );
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -74,9 +108,11 @@ export async function buildServer(backend: ApiBackend, options: ServerOptions): 
     async (error: Error & { validation?: unknown; statusCode?: number }, _request, reply) => {
       if (isStowageError(error))
         return reply.code(statusFor(error.kind)).send(errorBody(error.kind, error.message, error.hint));
-      if (error.validation) return reply.code(400).send(errorBody('invalid', error.message));
+      if (error.validation) return reply.code(400).send(errorBody('invalid', error.message, SCHEMA_HINT));
+      // fastify's own refusals (malformed JSON, wrong content type, body too large) are the client's mistake.
       const status = error.statusCode;
-      if (status && status < 500) return reply.code(status).send(errorBody('invalid', error.message));
+      if (status && status < 500)
+        return reply.code(400).send(errorBody('invalid', error.message, SCHEMA_HINT));
       app.log.error(error);
       return reply.code(500).send(errorBody('internal', 'internal error', 'see the daemon log'));
     },

@@ -2,10 +2,11 @@
  * The catalog: one SQLite file in the data folder, shared by the CLI and the daemon. WAL mode and a busy
  * timeout let several Stowage processes use it at once.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { StowageError } from '../core/errors.ts';
+import { ensurePrivateDataDir, makePrivate } from '../config/data-dir.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { BackupStore } from './backup-store.ts';
 import { EngineStore } from './engine-store.ts';
@@ -49,8 +50,12 @@ export function openCatalog(dataDir: string, migrations: readonly Migration[] = 
   let db: DatabaseSync;
   try {
     // Inside the try: a data folder that cannot be created is the user's to fix, not a crash.
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    db = new DatabaseSync(join(dataDir, CATALOG_FILE));
+    ensurePrivateDataDir(dataDir);
+    // Created owner-only (SQLite gives -wal and -shm the database file's mode), and tightened if older.
+    const file = join(dataDir, CATALOG_FILE);
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    makePrivate(file, `${file}-wal`, `${file}-shm`);
+    db = new DatabaseSync(file);
   } catch (error) {
     throw new StowageError('failed', `open catalog in ${dataDir}: ${(error as Error).message}`, {
       hint: 'check that the data folder is writable, or choose another with --data-dir',

@@ -14,8 +14,9 @@ import { backupVolume } from '../backup/backup-volume.ts';
 import { restoreArchive } from '../backup/restore-volume.ts';
 import { verifyBackup } from '../backup/verify-backup.ts';
 import { cloneVolume } from '../backup/volume-moves.ts';
+import { lockVolume } from '../backup/volume-lock.ts';
 import type { StowageConfig } from '../config/config-types.ts';
-import { notFound } from '../core/errors.ts';
+import { conflict, notFound } from '../core/errors.ts';
 import { parseDuration } from '../core/units.ts';
 import { parseDoctorPolicy, type DoctorPolicyInput } from '../doctor/doctor-policy.ts';
 import { runDoctor } from '../doctor/run-doctor.ts';
@@ -26,7 +27,7 @@ import type { InventoryService } from '../inventory/inventory-service.ts';
 import { inspectVolume } from '../inventory/volume-details.ts';
 import { volumeDetailsJson, volumeJson } from '../inventory/volume-json.ts';
 import { parseVolumeQuery } from '../inventory/volume-query.ts';
-import { JobRegistry } from '../jobs/job-registry.ts';
+import { JobRegistry, type Job } from '../jobs/job-registry.ts';
 import { estimateCost } from '../lifecycle/cost-estimate.ts';
 import type { PruneCriteria } from '../lifecycle/prune-plan.ts';
 import { applyPrune, computePrunePlan } from '../lifecycle/prune-volumes.ts';
@@ -54,6 +55,12 @@ export class DaemonBackend implements ApiBackend {
   readonly #services: DaemonServices;
   readonly #metrics: DaemonMetrics;
   readonly #plans = new PrunePlanBook();
+  /** Volumes a job of this daemon backs up, restores or clones, and which job: refused at submission (409). */
+  readonly #busy = new Map<string, string>();
+  /** What the API call that started a job was, for its outcome line in the audit log. */
+  readonly #asked = new Map<string, { action: string; subject: string }>();
+  // Every job's outcome is audited, the scheduler's included: a scheduled run's retention removes backups.
+  readonly stopAuditing = this.jobs.onDone((job) => this.#auditOutcome(job));
 
   constructor(services: DaemonServices) {
     this.#services = services;
@@ -119,11 +126,15 @@ export class DaemonBackend implements ApiBackend {
     return this.#services.context.catalog.backups.list(volume === undefined ? {} : { volume });
   }
 
-  startBackup(volume: string, options: { gzip?: boolean; stop?: boolean; pause?: boolean }) {
+  async startBackup(volume: string, options: { gzip?: boolean; stop?: boolean; pause?: boolean }) {
     const { context } = this.#services;
     const config = this.#services.config().backup;
     const target = new LocalTarget(config.target ?? join(context.dataDir, 'backups'));
-    return this.jobs.start('backup', volume, async (control) => {
+    // Known at submission, so answered at once (404) rather than as a job that fails; it also keeps the
+    // failure metric's labels to volumes that exist.
+    await context.engine.volumes.inspect(volume);
+    const hold = this.#claim([volume], 'backup');
+    return hold(this.jobs.start('backup', volume, async (control) => {
       try {
         const result = await backupVolume(context, {
           volume,
@@ -144,12 +155,13 @@ export class DaemonBackend implements ApiBackend {
         this.#metrics.backupFailures.inc({ volume });
         throw error;
       }
-    });
+    }));
   }
 
   startVerify(backupId: number, options: { restoreTest?: boolean }) {
     const { context } = this.#services;
-    return this.jobs.start('verify', `#${backupId}`, async () => {
+    this.#record(backupId); // an unknown ID is a 404 now, not a job that fails
+    return Promise.resolve(this.jobs.start('verify', `#${backupId}`, async () => {
       const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
       const result = await verifyBackup(source, context.catalog, options.restoreTest ? context : undefined);
       return {
@@ -157,12 +169,13 @@ export class DaemonBackend implements ApiBackend {
         problems: result.report.problems.map((p) => p.message),
         restoreTest: result.restoreTest ?? null,
       };
-    });
+    }));
   }
 
   startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }) {
     const { context } = this.#services;
-    return this.jobs.start('restore', `#${backupId}`, async () => {
+    const hold = this.#claim([options.volume ?? this.#record(backupId).volume], 'restore');
+    return Promise.resolve(hold(this.jobs.start('restore', `#${backupId}`, async () => {
       const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
       const result = await restoreArchive(context, {
         source,
@@ -177,18 +190,20 @@ export class DaemonBackend implements ApiBackend {
         safetyBackup: result.safetyBackup ?? null,
         files: result.plan.selected.files,
       };
-    });
+    })));
   }
 
-  startClone(source: string, destination: string) {
-    return this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
+  async startClone(source: string, destination: string) {
+    await this.#services.context.engine.volumes.inspect(source);
+    const hold = this.#claim([source, destination], 'clone');
+    return hold(this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
       const result = await cloneVolume(this.#services.context, source, destination, {
         signal: control.signal,
         onProgress: (p) =>
           control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
       });
       return { files: result.files, bytes: result.bytes, droppedOptions: result.droppedOptions };
-    });
+    }));
   }
 
   listSchedules() {
@@ -281,6 +296,60 @@ export class DaemonBackend implements ApiBackend {
     this.#services.audit.record(entry);
   }
 
+  auditJob(action: string, subject: string, job: Job) {
+    this.#services.audit.record({ action, subject, outcome: 'started', job: job.id });
+    // Jobs end asynchronously, so the outcome line (#auditOutcome) always comes after this.
+    if (job.state === 'running') this.#asked.set(job.id, { action, subject });
+  }
+
+  /** Succeeded or failed, with the error and how long it took; under the API call's words when there was one. */
+  #auditOutcome(job: Job) {
+    const asked = this.#asked.get(job.id);
+    this.#asked.delete(job.id);
+    try {
+      this.#services.audit.record({
+        action: asked?.action ?? job.kind,
+        subject: asked?.subject ?? job.subject,
+        outcome: job.state,
+        job: job.id,
+        durationMs: Date.parse(job.finishedAt ?? new Date().toISOString()) - Date.parse(job.startedAt),
+        ...(job.error ? { error: job.error.message } : {}),
+      });
+    } catch (error) {
+      // Runs where the job ends, outside any request: a full disk must not take the daemon down.
+      process.emitWarning(`audit log: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Claims `volumes` for a job about to start, only when no job of this daemon and no other Stowage process
+   * (their lock files) works on them: a conflict known now is a 409, not a job that fails a moment later.
+   * Call it right before `jobs.start` (nothing asynchronous in between) and pass the job to the returned
+   * function, which keeps the claim until the job ends. The operation still takes its own lock, which
+   * settles a race with another process.
+   * @throws StowageError 'conflict' naming the job or process.
+   */
+  #claim(volumes: string[], operation: string): (job: Job) => Job {
+    const { dataDir, engineInfo } = this.#services.context;
+    for (const volume of volumes) {
+      const holder = this.#busy.get(volume);
+      if (holder)
+        throw conflict(
+          `${operation} ${volume}: volume is busy: ${holder}`,
+          'wait for that job to finish (GET /api/jobs/ID), then try again',
+        );
+    }
+    for (const volume of volumes) lockVolume(dataDir, engineInfo.id, volume, operation).release();
+    return (job) => {
+      const holder = `${job.kind} job ${job.id}`;
+      for (const volume of volumes) this.#busy.set(volume, holder);
+      whenDone(this.jobs, job, () => {
+        for (const volume of volumes) if (this.#busy.get(volume) === holder) this.#busy.delete(volume);
+      });
+      return job;
+    };
+  }
+
   /** The same query, criteria and history the CLI's `prune` builds from its flags. */
   #pruneInputs(request: PruneRequest) {
     const query = parseVolumeQuery({
@@ -300,4 +369,14 @@ export class DaemonBackend implements ApiBackend {
     if (!record) throw notFound(`backup #${id} is not in the catalog`);
     return record;
   }
+}
+
+/** Calls `then` once the job has ended (at once when it already has). */
+function whenDone(jobs: JobRegistry, job: Job, then: (done: Job) => void): void {
+  if (job.state !== 'running') return then(job);
+  const stop = jobs.follow(job.id, (event) => {
+    if (event.type !== 'done') return;
+    stop();
+    then(event.job);
+  });
 }

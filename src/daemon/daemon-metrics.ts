@@ -1,6 +1,8 @@
 /**
  * Prometheus metrics, computed when scraped from the inventory and the catalog (no background polling),
- * plus counters the daemon increments itself.
+ * plus counters the daemon increments itself. Every `volume` label names a volume the engine has now: the
+ * API refuses a job for a volume that does not exist, and a scrape drops the series of removed volumes, so
+ * the exposition cannot grow with what clients ask for. Values are rounded to what a reader can use.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { BackupRecord } from '../catalog/backup-store.ts';
@@ -17,7 +19,7 @@ export class DaemonMetrics {
     const registry = this.registry;
     this.backupFailures = new Counter({
       name: 'stowage_backup_failures_total',
-      help: 'Backups that failed, since the daemon started',
+      help: 'Backups that failed, since the daemon started, per volume that still exists',
       labelNames: ['volume'],
       registers: [registry],
     });
@@ -35,17 +37,23 @@ export class DaemonMetrics {
         dangling.set(volumes.filter((v) => v.status === 'dangling').length);
         const estimate = estimateCost(volumes, pricePerGbMonth());
         for (const category of COST_CATEGORIES) {
-          unusedCost.set({ category }, estimate.byCategory[category].monthlyCost);
+          unusedCost.set({ category }, round(estimate.byCategory[category].monthlyCost, 6));
           unusedBytes.set({ category }, estimate.byCategory[category].bytes);
         }
         anonymous.set(volumes.filter((v) => v.anonymous).length);
+        const existing = new Set(volumes.map((v) => v.name));
+        for (const { labels } of (await this.backupFailures.get()).values)
+          if (typeof labels.volume === 'string' && !existing.has(labels.volume))
+            this.backupFailures.remove({ volume: labels.volume });
         const newest = new Map<string, BackupRecord>();
+        // Only volumes the engine has now: the catalog also remembers removed volumes (and other engines').
         for (const record of catalog.backups.list())
-          if (!newest.has(record.volume)) newest.set(record.volume, record);
+          if (existing.has(record.volume) && !newest.has(record.volume)) newest.set(record.volume, record);
         for (const [volume, record] of newest) {
           const finished = Date.parse(record.finishedAt);
-          lastSuccess.set({ volume }, finished / 1000);
-          if (record.startedAt) duration.set({ volume }, (finished - Date.parse(record.startedAt)) / 1000);
+          lastSuccess.set({ volume }, round(finished / 1000, 3));
+          if (record.startedAt)
+            duration.set({ volume }, round((finished - Date.parse(record.startedAt)) / 1000, 3));
           if (record.bytes !== null) bytes.set({ volume }, record.bytes);
         }
       })().finally(() => {
@@ -119,4 +127,10 @@ export class DaemonMetrics {
   async expose(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+/** `digits` decimals at most: a cost of 0.30000000000000004 reads as 0.3. */
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
 }

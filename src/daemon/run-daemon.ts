@@ -11,13 +11,15 @@ import { buildServer } from '../api/server.ts';
 import type { BackupContext } from '../backup/backup-context.ts';
 import { configPath, loadConfig } from '../config/load-config.ts';
 import type { StowageConfig } from '../config/config-types.ts';
-import { invalid } from '../core/errors.ts';
+import { invalid, StowageError } from '../core/errors.ts';
+import { ensurePrivateDataDir } from '../config/data-dir.ts';
 import type { InventoryService } from '../inventory/inventory-service.ts';
 import type { ProtectionMarks } from '../lifecycle/protection-marks.ts';
 import { startEventRecorder } from '../history/event-recorder.ts';
 import { startScheduler, type Scheduler } from '../schedules/scheduler.ts';
 import { AuditLog } from './audit-log.ts';
 import { DaemonBackend } from './daemon-backend.ts';
+import { lockDataDir } from './daemon-lock.ts';
 
 export const DEFAULT_LISTEN = '127.0.0.1:7780';
 
@@ -27,6 +29,7 @@ export interface DaemonOptions {
   inventory: InventoryService;
   marks: ProtectionMarks;
   config: StowageConfig;
+  /** A line for the operator, without any prefix: the daemon adds `stowage daemon: ` once, here. */
   log: (line: string) => void;
 }
 
@@ -47,7 +50,27 @@ export function parseListen(listen: string): { host: string; port: number } {
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
-  const { context, log } = options;
+  const { context } = options;
+  const log = (line: string) => options.log(daemonLine(line));
+  const dataDir = context.dataDir;
+  const { host, port } = parseListen(options.listen);
+  ensurePrivateDataDir(dataDir);
+  const lock = lockDataDir(dataDir, options.listen);
+  try {
+    return await serve(options, { host, port }, log, () => lock.release());
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function serve(
+  options: DaemonOptions,
+  { host, port }: { host: string; port: number },
+  log: (line: string) => void,
+  unlock: () => void,
+): Promise<RunningDaemon> {
+  const { context } = options;
   const dataDir = context.dataDir;
   ensureToken(dataDir);
   let config = options.config;
@@ -61,36 +84,27 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     audit: new AuditLog(dataDir),
     scheduler: () => scheduler,
   });
-  const server = await buildServer(backend, { token: cachedToken(dataDir) });
-  const { host, port } = parseListen(options.listen);
-  const address = await server.listen({ host, port });
-  log(`stowage daemon: listening on ${address} (engine ${context.engine.endpoint}, data ${dataDir})`);
+  const server = await buildServer(backend, {
+    token: cachedToken(dataDir),
+    listenHost: host,
+  });
+  await listen(server, host, port);
+  // fastify's returned address is the first of possibly several (127.0.0.1 for 0.0.0.0): say what was asked.
+  const address = listenUrl(host, boundPort(server, port));
+  log(`listening on ${address} (engine ${context.engine.endpoint}, data ${dataDir})`);
   if (!['127.0.0.1', '::1', 'localhost'].includes(host))
-    log(
-      `stowage daemon: warning: listening on ${host}, not only on this host; the API token is all that protects it`,
-    );
-  scheduler = startScheduler({
-    context,
-    configRef: () => config,
-    jobs: backend.jobs,
-    log: (line) => log(`stowage daemon: ${line}`),
-  });
+    log(`warning: listening on ${host}, not only on this host; the API token is all that protects it`);
+  scheduler = startScheduler({ context, configRef: () => config, jobs: backend.jobs, log });
   // Volume history: what the engine does, from now on and (replayed) while the daemon was down.
-  const recorder = startEventRecorder({
-    engine: context.engine,
-    catalog: context.catalog,
-    log: (line) => log(`stowage daemon: ${line}`),
-  });
+  const recorder = startEventRecorder({ engine: context.engine, catalog: context.catalog, log });
 
   const reload = async (why: string) => {
     try {
       config = await loadConfig(dataDir);
       scheduler?.reload();
-      log(`stowage daemon: configuration reloaded (${why})`);
+      log(`configuration reloaded (${why})`);
     } catch (error) {
-      log(
-        `stowage daemon: configuration NOT reloaded (${why}), keeping the previous one: ${(error as Error).message}`,
-      );
+      log(`configuration NOT reloaded (${why}), keeping the previous one: ${(error as Error).message}`);
     }
   };
   const onHup = () => void reload('SIGHUP');
@@ -108,8 +122,53 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       await server.close();
       await backend.jobs.shutdown(60_000);
       await recorder.stop();
+      unlock();
     },
   };
+}
+
+/**
+ * Listens, turning the usual refusals into errors a user can act on (no stack trace).
+ * @throws StowageError 'conflict' when the address is in use, 'invalid' when it is not this host's.
+ */
+async function listen(server: FastifyInstance, host: string, port: number): Promise<void> {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  try {
+    await server.listen({ host, port });
+  } catch (error) {
+    await server.close().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new StowageError('conflict', `cannot listen on ${where}: the address is already in use`, {
+        hint: `another process (perhaps another stowage daemon) listens there: stop it, or choose another port with --listen ${host.includes(':') ? `[${host}]` : host}:PORT`,
+      });
+    if (code === 'EACCES')
+      throw invalid(
+        `cannot listen on ${where}: permission denied`,
+        'ports below 1024 need root: choose a port above 1024',
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      throw invalid(
+        `cannot listen on ${where}: no such address on this host`,
+        `e.g. --listen ${DEFAULT_LISTEN}`,
+      );
+    throw error;
+  }
+}
+
+/** One `stowage daemon: ` prefix per line, added here: the history recorder prefixes its own lines already. */
+export function daemonLine(line: string): string {
+  return `stowage daemon: ${line.replace(/^stowage daemon: /, '')}`;
+}
+
+/** The URL the daemon announces: the host as asked (0.0.0.0 stays 0.0.0.0), IPv6 in brackets. */
+export function listenUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function boundPort(server: FastifyInstance, asked: number): number {
+  const address = server.server.address();
+  return typeof address === 'object' && address ? address.port : asked;
 }
 
 /** Reads the token file again only when it changed, so `stowage token --rotate` applies at once. */

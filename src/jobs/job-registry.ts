@@ -36,6 +36,8 @@ export interface JobControl {
 }
 
 const KEEP_FINISHED = 200;
+/** The event every ending job also emits; a symbol, so no job ID can collide with it. */
+const DONE = Symbol('any job done');
 const PROGRESS_INTERVAL_MS = 250;
 
 export class JobRegistry {
@@ -78,6 +80,7 @@ export class JobRegistry {
       job.finishedAt = new Date().toISOString();
       this.#running.delete(job.id);
       this.#events.emit(job.id, { type: 'done', job });
+      this.#events.emit(DONE, job);
       this.#trim();
     });
     this.#running.set(job.id, running);
@@ -96,6 +99,12 @@ export class JobRegistry {
   follow(id: string, listener: (event: JobEvent) => void): () => void {
     this.#events.on(id, listener);
     return () => this.#events.off(id, listener);
+  }
+
+  /** Calls `listener` when any job ends (the audit log); returns the unsubscribe function. */
+  onDone(listener: (job: Job) => void): () => void {
+    this.#events.on(DONE, listener);
+    return () => this.#events.off(DONE, listener);
   }
 
   /** Cancels running jobs (their own clean-up runs: containers restarted, partial files removed) and waits. */

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { checkVolumeName } from '../../core/volume-name.ts';
 import type { ApiBackend } from '../api-backend.ts';
+import { backupRecordSchema, list } from './response-schemas.ts';
 import { errors, idParams, jobSchema, volumeName } from './schemas.ts';
 
 interface IdParams {
@@ -13,9 +15,13 @@ export function backupRoutes(app: FastifyInstance, backend: ApiBackend): void {
       schema: {
         summary: 'Backups in the catalog, newest first',
         querystring: { type: 'object', additionalProperties: false, properties: { volume: volumeName } },
+        response: { 200: list(backupRecordSchema, 'newest first'), ...errors },
       },
     },
-    (request) => Promise.resolve(backend.listBackups(request.query.volume)),
+    (request) => {
+      const { volume } = request.query;
+      return Promise.resolve(backend.listBackups(volume === undefined ? undefined : checkVolumeName(volume)));
+    },
   );
 
   app.post<{ Params: IdParams; Body: { restoreTest?: boolean } }>(
@@ -33,7 +39,7 @@ export function backupRoutes(app: FastifyInstance, backend: ApiBackend): void {
       },
     },
     async (request, reply) =>
-      reply.code(202).send(backend.startVerify(request.params.id, request.body ?? {})),
+      reply.code(202).send(await backend.startVerify(request.params.id, request.body ?? {})),
   );
 
   app.post<{ Params: IdParams; Body: { volume?: string; force?: boolean; path?: string } }>(
@@ -55,12 +61,10 @@ export function backupRoutes(app: FastifyInstance, backend: ApiBackend): void {
       },
     },
     async (request, reply) => {
-      const job = backend.startRestore(request.params.id, request.body ?? {});
-      backend.audit({
-        action: 'restore',
-        subject: `backup #${request.params.id} -> ${request.body?.volume ?? '(archived name)'}`,
-        outcome: `job ${job.id}`,
-      });
+      const body = request.body ?? {};
+      if (body.volume !== undefined) checkVolumeName(body.volume, 'target volume');
+      const job = await backend.startRestore(request.params.id, body);
+      backend.auditJob('restore', `backup #${request.params.id} -> ${body.volume ?? '(archived name)'}`, job);
       return reply.code(202).send(job);
     },
   );

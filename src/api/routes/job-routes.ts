@@ -2,15 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../core/errors.ts';
 import type { Job } from '../../jobs/job-registry.ts';
 import type { ApiBackend } from '../api-backend.ts';
+import { list, textBody } from './response-schemas.ts';
 import { errors, jobSchema } from './schemas.ts';
 
 interface IdParams {
   id: string;
 }
 
+// Any text: an ID that is no job's (malformed or not) is a 404, as for every other unknown resource.
 const params = {
   type: 'object',
-  properties: { id: { type: 'string', format: 'uuid' } },
+  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
   required: ['id'],
 } as const;
 
@@ -22,8 +24,15 @@ export function jobRoutes(app: FastifyInstance, backend: ApiBackend): void {
     return job;
   };
 
-  app.get('/api/jobs', { schema: { summary: 'Recent and running jobs, newest first' } }, () =>
-    Promise.resolve(backend.jobs.list()),
+  app.get(
+    '/api/jobs',
+    {
+      schema: {
+        summary: 'Recent and running jobs, newest first',
+        response: { 200: list(jobSchema, 'newest first'), ...errors },
+      },
+    },
+    () => Promise.resolve(backend.jobs.list()),
   );
 
   app.get<{ Params: IdParams }>(
@@ -40,7 +49,18 @@ export function jobRoutes(app: FastifyInstance, backend: ApiBackend): void {
       schema: {
         summary: 'Live progress of a job (text/event-stream)',
         params,
-        querystring: { type: 'object', properties: { ticket: { type: 'string' } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ticket: { type: 'string', maxLength: 100 } },
+        },
+        response: {
+          200: textBody(
+            'text/event-stream',
+            'events `progress` while the job runs, then one `done`; each `data:` is the job as JSON',
+          ),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {

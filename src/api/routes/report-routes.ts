@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DoctorPolicyInput } from '../../doctor/doctor-policy.ts';
 import type { ApiBackend } from '../api-backend.ts';
+import { checkVolumeName } from '../../core/volume-name.ts';
 import { errors, nameParams } from './schemas.ts';
 
 /** The documents are large and their shapes are the CLI's: described, passed through unfiltered. */
@@ -56,6 +57,6 @@ export function reportRoutes(app: FastifyInstance, backend: ApiBackend): void {
         response: { 200: document('creation, mounts, last use, gaps'), ...errors },
       },
     },
-    async (request) => backend.volumeHistory(request.params.name),
+    async (request) => backend.volumeHistory(checkVolumeName(request.params.name)),
   );
 }

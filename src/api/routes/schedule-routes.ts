@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { checkVolumeName } from '../../core/volume-name.ts';
 import type { ApiBackend } from '../api-backend.ts';
+import { list, runRecordSchema, scheduleStatusSchema } from './response-schemas.ts';
 import { errors, jobSchema, volumeName } from './schemas.ts';
 
 const scheduleName = { type: 'string', minLength: 1, maxLength: 300 } as const;
@@ -7,7 +9,12 @@ const scheduleName = { type: 'string', minLength: 1, maxLength: 300 } as const;
 export function scheduleRoutes(app: FastifyInstance, backend: ApiBackend): void {
   app.get(
     '/api/schedules',
-    { schema: { summary: 'Schedules (config and volume labels) with their next fire and last run' } },
+    {
+      schema: {
+        summary: 'Schedules (config and volume labels) with their next fire and last run',
+        response: { 200: list(scheduleStatusSchema, 'every schedule'), ...errors },
+      },
+    },
     (_request, reply) => reply.send(backend.listSchedules()),
   );
 
@@ -23,7 +30,7 @@ export function scheduleRoutes(app: FastifyInstance, backend: ApiBackend): void 
     async (request, reply) => {
       const job = await backend.runSchedule(request.params.name);
       // Retention may remove old backups: that is destructive, so it is audited.
-      backend.audit({ action: 'run-schedule', subject: request.params.name, outcome: `job ${job.id}` });
+      backend.auditJob('run-schedule', request.params.name, job);
       return reply.code(202).send(job);
     },
   );
@@ -42,8 +49,12 @@ export function scheduleRoutes(app: FastifyInstance, backend: ApiBackend): void 
             limit: { type: 'integer', minimum: 1, maximum: 10_000 },
           },
         },
+        response: { 200: list(runRecordSchema, 'newest first'), ...errors },
       },
     },
-    (request, reply) => reply.send(backend.listRuns({ limit: 500, ...request.query })),
+    (request, reply) => {
+      if (request.query.volume !== undefined) checkVolumeName(request.query.volume);
+      return reply.send(backend.listRuns({ limit: 500, ...request.query }));
+    },
   );
 }

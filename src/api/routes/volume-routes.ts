@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { notFound } from '../../core/errors.ts';
+import { checkVolumeName } from '../../core/volume-name.ts';
 import type { VolumeQueryInput } from '../../inventory/volume-query.ts';
 import type { ApiBackend } from '../api-backend.ts';
-import { errors, jobSchema, nameParams, volumeName, volumeSchema } from './schemas.ts';
+import {
+  activitySchema,
+  list,
+  mountRowSchema,
+  sharedVolumeSchema,
+  volumeDetailsSchema,
+} from './response-schemas.ts';
+import { errors, jobSchema, nameParams, noContent, volumeName, volumeSchema } from './schemas.ts';
 
 interface NameParams {
   name: string;
@@ -34,23 +43,46 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
 
   app.get<{ Params: NameParams }>(
     '/api/volumes/:name',
-    { schema: { summary: 'Everything about one volume', params: nameParams, response: { ...errors } } },
-    async (request) => backend.inspectVolume(request.params.name),
+    {
+      schema: {
+        summary: 'Everything about one volume',
+        params: nameParams,
+        response: { 200: volumeDetailsSchema, ...errors },
+      },
+    },
+    async (request) => backend.inspectVolume(checkVolumeName(request.params.name)),
   );
 
   // Not under /api/volumes/: a volume may be named `activity`.
   app.get(
     '/api/activity',
-    { schema: { summary: 'Last use (from the history) and last backup of every volume' } },
+    {
+      schema: {
+        summary: 'Last use (from the history) and last backup of every volume',
+        response: { 200: list(activitySchema, 'one entry per volume'), ...errors },
+      },
+    },
     async () => backend.volumeActivity(),
   );
 
-  app.get('/api/mounts', { schema: { summary: "Every container's mounts" } }, async () =>
-    backend.listMounts(),
+  app.get(
+    '/api/mounts',
+    {
+      schema: {
+        summary: "Every container's mounts",
+        response: { 200: list(mountRowSchema, 'one entry per mount'), ...errors },
+      },
+    },
+    async () => backend.listMounts(),
   );
   app.get(
     '/api/mounts/shared',
-    { schema: { summary: 'Volumes mounted by several containers, and their writers' } },
+    {
+      schema: {
+        summary: 'Volumes mounted by several containers, and their writers',
+        response: { 200: list(sharedVolumeSchema, 'one entry per shared volume'), ...errors },
+      },
+    },
     async () => backend.sharedVolumes(),
   );
 
@@ -65,11 +97,11 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
           additionalProperties: false,
           properties: { reason: { type: 'string', maxLength: 500 } },
         },
-        response: { ...errors },
+        response: { 204: noContent, ...errors },
       },
     },
     async (request, reply) => {
-      await backend.protect(request.params.name, request.body?.reason);
+      await backend.protect(checkVolumeName(request.params.name), request.body?.reason);
       backend.audit({ action: 'protect', subject: request.params.name, outcome: 'ok' });
       return reply.code(204).send();
     },
@@ -77,15 +109,23 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
 
   app.delete<{ Params: NameParams }>(
     '/api/volumes/:name/protection',
-    { schema: { summary: 'Remove a protection mark', params: nameParams, response: { ...errors } } },
+    {
+      schema: {
+        summary: 'Remove a protection mark',
+        params: nameParams,
+        response: { 204: noContent, ...errors },
+      },
+    },
     async (request, reply) => {
-      const removed = await backend.unprotect(request.params.name);
-      backend.audit({
-        action: 'unprotect',
-        subject: request.params.name,
-        outcome: removed ? 'ok' : 'no mark',
-      });
-      return reply.code(removed ? 204 : 404).send();
+      const name = checkVolumeName(request.params.name);
+      const removed = await backend.unprotect(name);
+      backend.audit({ action: 'unprotect', subject: name, outcome: removed ? 'ok' : 'no mark' });
+      if (!removed)
+        throw notFound(
+          `volume ${name} has no protection mark`,
+          `PUT /api/volumes/${name}/protection adds one`,
+        );
+      return reply.code(204).send();
     },
   );
 
@@ -104,8 +144,8 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
       },
     },
     async (request, reply) => {
-      const job = backend.startBackup(request.params.name, request.body ?? {});
-      backend.audit({ action: 'backup', subject: request.params.name, outcome: `job ${job.id}` });
+      const job = await backend.startBackup(checkVolumeName(request.params.name), request.body ?? {});
+      backend.auditJob('backup', request.params.name, job);
       return reply.code(202).send(job);
     },
   );
@@ -126,12 +166,11 @@ export function volumeRoutes(app: FastifyInstance, backend: ApiBackend): void {
       },
     },
     async (request, reply) => {
-      const job = backend.startClone(request.params.name, request.body.destination);
-      backend.audit({
-        action: 'clone',
-        subject: `${request.params.name} -> ${request.body.destination}`,
-        outcome: `job ${job.id}`,
-      });
+      const job = await backend.startClone(
+        checkVolumeName(request.params.name),
+        checkVolumeName(request.body.destination, 'destination volume'),
+      );
+      backend.auditJob('clone', `${request.params.name} -> ${request.body.destination}`, job);
       return reply.code(202).send(job);
     },
   );
