@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { utils, type AuthMethod, type ConnectConfig } from 'ssh2';
+import ssh2, { type AuthMethod, type ConnectConfig } from 'ssh2';
 import { verifyHostKey, type HostKeyVerdict } from './known-hosts.ts';
 
 export interface SshLogin {
@@ -59,7 +59,7 @@ function usableKey(file: string): Buffer | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const text = readFileSync(file);
-    return utils.parseKey(text) instanceof Error ? undefined : text;
+    return ssh2.utils.parseKey(text) instanceof Error ? undefined : text;
   } catch {
     return undefined;
   }

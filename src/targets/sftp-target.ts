@@ -9,10 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Writable, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, type SFTPWrapper, type Stats } from 'ssh2';
+// ssh2 is CommonJS whose exports Node cannot name statically: take them from the default export.
+import ssh2, { type Client, type SFTPWrapper, type Stats } from 'ssh2';
 import { StowageError, invalid, notFound } from '../core/errors.ts';
 import { isAlive } from '../core/process-alive.ts';
 import { hostKeyRefusal } from '../ssh/known-hosts.ts';
@@ -67,11 +68,12 @@ export class SftpTarget implements Target {
     await this.#mkdirs(sftp, posix.dirname(final));
     const name = `.stowage-tmp-${process.pid}@${hostname()}~${randomBytes(4).toString('hex')}~${posix.basename(final)}`;
     const temporary = posix.join(posix.dirname(final), name);
-    const stream = sftp.createWriteStream(temporary, { mode: 0o600 });
+    const remote = sftp.createWriteStream(temporary, { mode: 0o600 });
     await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', (error: Error) => reject(this.#error(error, `write ${final}`)));
+      remote.once('open', () => resolve());
+      remote.once('error', (error: Error) => reject(this.#error(error, `write ${final}`)));
     });
+    const stream = finishingWhenClosed(remote);
     let state: 'open' | 'committed' | 'aborted' = 'open';
     const unlinkTemporary = () => call<void>((done) => sftp.unlink(temporary, done)).catch(() => undefined);
     return {
@@ -261,7 +263,7 @@ export class SftpTarget implements Target {
       env: this.#env,
     });
     return new Promise((resolve, reject) => {
-      const client = new Client();
+      const client = new ssh2.Client();
       client.once('error', (error: Error & { level?: string }) => {
         const refusal = verdict();
         if (refusal !== 'known') {
@@ -319,6 +321,32 @@ export class SftpTarget implements Target {
       throw invalid(`object key "${key}" is not a plain relative path`);
     return posix.join(this.#location.path, key);
   }
+}
+
+/**
+ * ssh2's write stream closes its remote file at the end but never emits 'finish'. This one does, once
+ * every byte is written and the remote file is closed, as a file stream would.
+ */
+function finishingWhenClosed(remote: Writable): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (remote.write(chunk)) callback();
+      else remote.once('drain', () => callback());
+    },
+    final(callback) {
+      remote.once('error', callback);
+      remote.once('close', () => callback());
+      remote.end();
+    },
+    construct(callback) {
+      remote.once('error', (error: Error) => this.destroy(error));
+      callback();
+    },
+    destroy(error, callback) {
+      remote.destroy();
+      callback(error);
+    },
+  });
 }
 
 /** Runs an ssh2 callback-style call as a promise. */
