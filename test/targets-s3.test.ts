@@ -38,7 +38,11 @@ targetContract(
           return { url, options: targetOptions, target, stored };
         },
         refusals: [
-          { mistake: 'no such bucket', kind: 'not-found' as const, open: () => openTarget('s3://no-such-bucket/x') },
+          {
+            mistake: 'no such bucket',
+            kind: 'not-found' as const,
+            open: () => openTarget('s3://no-such-bucket/x'),
+          },
           {
             mistake: 'an access key the server does not know',
             kind: 'invalid' as const,
@@ -60,7 +64,10 @@ targetContract(
         await pending.commit();
         const before = target.retries;
         await server.throttleNext(3);
-        assert.deepEqual((await target.list()).map((o) => o.key), ['a']);
+        assert.deepEqual(
+          (await target.list()).map((o) => o.key),
+          ['a'],
+        );
         assert.equal(target.retries - before, 3);
       } finally {
         await target.close();

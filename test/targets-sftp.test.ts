@@ -25,7 +25,9 @@ targetContract(
     const base = `sftp://root@127.0.0.1:${server.port}`;
     const scratch = mkdtempSync(join(tmpdir(), 'stwg-sftp-client-'));
     const keygen = (file: string) =>
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(scratch, file)], { stdio: 'ignore' });
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(scratch, file)], {
+        stdio: 'ignore',
+      });
     // A known_hosts that lists another key for this server: what a man in the middle looks like.
     keygen('other_host_key');
     const otherKey = readFileSync(join(scratch, 'other_host_key.pub'), 'utf8').trim().split(/\s+/);
@@ -51,7 +53,7 @@ targetContract(
         async fresh() {
           const folder = join(root, `place-${++n}`);
           const url = `${base}${folder}`;
-          const stored = async () => {
+          const stored = () => {
             try {
               return readdirSync(folder, { recursive: true, withFileTypes: true })
                 .filter((entry) => entry.isFile())
@@ -61,18 +63,20 @@ targetContract(
               return [];
             }
           };
-          return { url, target: await openTarget(url), stored };
+          return { url, target: await openTarget(url), stored: () => Promise.resolve(stored()) };
         },
         refusals: [
           {
             mistake: 'the server\u2019s host key has changed',
             kind: 'unreachable' as const,
-            open: () => openTarget(`${base}${root}/x`, { env: { ...env, STOWAGE_SSH_KNOWN_HOSTS: changedHosts } }),
+            open: () =>
+              openTarget(`${base}${root}/x`, { env: { ...env, STOWAGE_SSH_KNOWN_HOSTS: changedHosts } }),
           },
           {
             mistake: 'the server\u2019s host key is not in known_hosts',
             kind: 'unreachable' as const,
-            open: () => openTarget(`${base}${root}/x`, { env: { ...env, STOWAGE_SSH_KNOWN_HOSTS: emptyHosts } }),
+            open: () =>
+              openTarget(`${base}${root}/x`, { env: { ...env, STOWAGE_SSH_KNOWN_HOSTS: emptyHosts } }),
           },
           {
             mistake: 'a key the server does not accept',
@@ -111,7 +115,9 @@ targetContract(
         // Same host, another key of the same type: flip one base64 character of the real one.
         const flipped = key!.slice(0, -4) + (key!.at(-4) === 'A' ? 'B' : 'A') + key!.slice(-3);
         writeFileSync(hosts, `[127.0.0.1]:${server.port} ${type} ${flipped}\n`);
-        const target = await openTarget(`${base}${root}/y`, { env: { SSH_AUTH_SOCK: server.agentSocket, STOWAGE_SSH_KNOWN_HOSTS: hosts } });
+        const target = await openTarget(`${base}${root}/y`, {
+          env: { SSH_AUTH_SOCK: server.agentSocket, STOWAGE_SSH_KNOWN_HOSTS: hosts },
+        });
         await assert.rejects(target.list(), (error) => {
           assert.ok(isStowageError(error, 'unreachable'));
           assert.match(error.message, /CHANGED/);
@@ -127,7 +133,9 @@ targetContract(
 
     test('SFTP: a refused connection is retried with backoff, counted, then named', async () => {
       const port = await freePort(); // nothing listens there
-      const target = await openTarget(`sftp://root@127.0.0.1:${port}/srv/backups`, { sftp: { maxAttempts: 3 } });
+      const target = await openTarget(`sftp://root@127.0.0.1:${port}/srv/backups`, {
+        sftp: { maxAttempts: 3 },
+      });
       await assert.rejects(target.list(), (error) => {
         assert.ok(isStowageError(error, 'unreachable'));
         assert.match(error.message, new RegExp(`sftp://root@127\\.0\\.0\\.1:${port}/srv/backups`));

@@ -4,23 +4,30 @@ import { join, relative } from 'node:path';
 import { openTarget } from './registry.ts';
 import { targetContract } from './testing/target-contract.ts';
 
-targetContract('local folder', async () => {
+targetContract('local folder', () => {
   const root = mkdtempSync(join(tmpdir(), 'stwg-local-target-'));
   let n = 0;
-  return {
+  return Promise.resolve({
     subject: {
       async fresh() {
         const folder = join(root, `place-${++n}`);
         const url = `file://${folder}`;
-        const stored = async () =>
+        const stored = () =>
           readdirSync(folder, { recursive: true, withFileTypes: true })
             .filter((entry) => entry.isFile())
             .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
             .sort();
-        return { url, target: await openTarget(url), stored: () => stored().catch(() => []) };
+        return {
+          url,
+          target: await openTarget(url),
+          stored: () =>
+            Promise.resolve()
+              .then(stored)
+              .catch(() => []),
+        };
       },
       refusals: [],
     },
-    stop: async () => rmSync(root, { recursive: true, force: true }),
-  };
+    stop: () => Promise.resolve(rmSync(root, { recursive: true, force: true })),
+  });
 });

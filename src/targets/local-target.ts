@@ -95,7 +95,11 @@ export class LocalTarget implements Target {
     for (const file of await this.#files()) {
       const match = PENDING.exec(basename(file));
       if (!match) continue;
-      const stale = () => stat(file).then((info) => info.mtimeMs <= staleBefore, () => false);
+      const stale = () =>
+        stat(file).then(
+          (info) => info.mtimeMs <= staleBefore,
+          () => false,
+        );
       if (!isAlive(Number(match[2])) || (await stale())) {
         await rm(file, { force: true });
         removed.push(relative(this.root, file));

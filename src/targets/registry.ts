@@ -32,9 +32,14 @@ const ADAPTERS: { [Scheme in TargetLocation['scheme']]: Adapter<Scheme> } = {
  */
 export async function openTarget(url: string, options: TargetOptions = {}): Promise<Target> {
   const location = parseTargetUrl(url);
-  // The mapped type guarantees each adapter gets its own location's shape.
-  const adapter = ADAPTERS[location.scheme] as Adapter<typeof location.scheme>;
-  return adapter(location as never, options);
+  switch (location.scheme) {
+    case 'local':
+      return ADAPTERS.local(location, options);
+    case 'sftp':
+      return ADAPTERS.sftp(location, options);
+    case 's3':
+      return ADAPTERS.s3(location, options);
+  }
 }
 
 /** Which schemes the registry knows, for help texts. */

@@ -22,7 +22,14 @@ const CREDENTIALS = new Set([
   'CredentialsProviderError',
   'InvalidClientTokenId',
 ]);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
 
 /** `where` is the target's URL (and endpoint, when there is one); `operation` what was being done. */
 export function s3Error(error: unknown, where: string, operation: string): StowageError {

@@ -243,7 +243,11 @@ export class S3Target implements Target {
         if (!upload.Key || !upload.UploadId) continue;
         if ((upload.Initiated?.getTime() ?? 0) > staleBefore) continue;
         await this.#send(
-          new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }),
+          new AbortMultipartUploadCommand({
+            Bucket: this.bucket,
+            Key: upload.Key,
+            UploadId: upload.UploadId,
+          }),
           `abort the unfinished upload of ${upload.Key}`,
         );
         removed.push(upload.Key.slice(this.prefix.length));
@@ -254,8 +258,9 @@ export class S3Target implements Target {
     return removed;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#client.destroy();
+    return Promise.resolve();
   }
 
   /** Sends `command`, turning whatever fails (after the SDK's retries) into a StowageError. */

@@ -268,13 +268,22 @@ export class SftpTarget implements Target {
         const refusal = verdict();
         if (refusal !== 'known') {
           const { problem, hint } = hostKeyRefusal(refusal, host, port, config.username ?? '', this.#env);
-          reject(new StowageError('unreachable', `cannot connect to ${this.url}: ${problem}`, { hint, cause: error }));
-        } else if (error.level === 'client-authentication') {
           reject(
-            new StowageError('unreachable', `cannot connect to ${this.url}: ssh login as ${config.username} refused`, {
-              hint: 'Stowage logs in with the ssh agent\u2019s keys (SSH_AUTH_SOCK), the identity file option and ~/.ssh/id_ed25519, id_ecdsa, id_rsa: add the right key with `ssh-add`, or name it as the identity file',
+            new StowageError('unreachable', `cannot connect to ${this.url}: ${problem}`, {
+              hint,
               cause: error,
             }),
+          );
+        } else if (error.level === 'client-authentication') {
+          reject(
+            new StowageError(
+              'unreachable',
+              `cannot connect to ${this.url}: ssh login as ${config.username} refused`,
+              {
+                hint: 'Stowage logs in with the ssh agent\u2019s keys (SSH_AUTH_SOCK), the identity file option and ~/.ssh/id_ed25519, id_ecdsa, id_rsa: add the right key with `ssh-add`, or name it as the identity file',
+                cause: error,
+              },
+            ),
           );
         } else {
           reject(
@@ -290,10 +299,14 @@ export class SftpTarget implements Target {
           if (error) {
             client.end();
             reject(
-              new StowageError('unreachable', `cannot open an SFTP session at ${this.url}: ${error.message}`, {
-                hint: 'the server must offer the sftp subsystem (`Subsystem sftp internal-sftp` in sshd_config)',
-                cause: error,
-              }),
+              new StowageError(
+                'unreachable',
+                `cannot open an SFTP session at ${this.url}: ${error.message}`,
+                {
+                  hint: 'the server must offer the sftp subsystem (`Subsystem sftp internal-sftp` in sshd_config)',
+                  cause: error,
+                },
+              ),
             );
           } else resolve({ client, sftp });
         });
@@ -351,5 +364,7 @@ function finishingWhenClosed(remote: Writable): Writable {
 
 /** Runs an ssh2 callback-style call as a promise. */
 function call<T>(run: (done: (error: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value as T))));
+  return new Promise((resolve, reject) =>
+    run((error, value) => (error ? reject(error) : resolve(value as T))),
+  );
 }

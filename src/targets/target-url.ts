@@ -22,8 +22,7 @@ export type TargetLocation =
     }
   | { scheme: 's3'; bucket: string; /** '' or ends with '/' */ prefix: string };
 
-const FORMS =
-  'a folder path, file:///path, sftp://[user@]host[:port]/path or s3://bucket[/prefix]';
+const FORMS = 'a folder path, file:///path, sftp://[user@]host[:port]/path or s3://bucket[/prefix]';
 
 /** @throws StowageError 'invalid' naming the URL and what to write instead. */
 export function parseTargetUrl(text: string): TargetLocation {
@@ -32,6 +31,10 @@ export function parseTargetUrl(text: string): TargetLocation {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
   // No scheme (or a Windows-like `c:` that is no URL): a folder path, as Stowage has always taken it.
   if (scheme === undefined) return { scheme: 'local', path: resolve(text) };
+  // Checked before URL parsing, which refuses a port out of range as a whole ("not a valid URL").
+  const port = /^[^:]+:\/\/(?:[^/?#]*@)?(?:\[[^\]]*\]|[^/?#:@[]*):([^/?#@:]*)(?=[/?#]|$)/.exec(text)?.[1];
+  if (port !== undefined && port !== '' && !/^\d+$/.test(port)) badPort(text);
+  if (port !== undefined && port !== '' && (Number(port) < 1 || Number(port) > 65535)) badPort(text);
   let url: URL;
   try {
     url = new URL(text);
@@ -102,18 +105,19 @@ function parseS3(text: string, url: URL): TargetLocation {
       `target ${redactUrl(text)}: "${bucket}" is not a valid S3 bucket name`,
       'bucket names are 3-63 lowercase letters, digits, dots and hyphens',
     );
-  const prefix = decodeURIComponent(url.pathname)
-    .replace(/^\/+/, '')
-    .replace(/\/+$/, '');
+  const prefix = decodeURIComponent(url.pathname).replace(/^\/+/, '').replace(/\/+$/, '');
   return { scheme: 's3', bucket, prefix: prefix === '' ? '' : `${prefix}/` };
 }
 
 function parsePort(text: string, url: URL, fallback: number): number {
   if (url.port === '') return fallback;
   const port = Number(url.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw invalid(`target ${redactUrl(text)} has a bad port`, 'a port is a number from 1 to 65535');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) badPort(text);
   return port;
+}
+
+function badPort(text: string): never {
+  throw invalid(`target ${redactUrl(text)} has a bad port`, 'a port is a number from 1 to 65535');
 }
 
 /** The canonical URL of a location, as `Target.url` shows it: never a password. */

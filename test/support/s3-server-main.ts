@@ -71,7 +71,9 @@ const inFront: Middleware = async (ctx, next) => {
       .flatMap((id) => {
         try {
           const folder = join(uploadsOf(bucket), id);
-          return [{ id, key: readFileSync(join(folder, 'key'), 'utf8'), initiated: statSync(folder).birthtime }];
+          return [
+            { id, key: readFileSync(join(folder, 'key'), 'utf8'), initiated: statSync(folder).birthtime },
+          ];
         } catch {
           return []; // being initiated: its key file is not written yet
         }

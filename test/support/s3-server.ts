@@ -30,7 +30,13 @@ export async function startS3Server(buckets: string[]): Promise<S3Server> {
   const logFile = join(directory, '..', `${directory.split('/').pop()}.log`);
   const child = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', fileURLToPath(new URL('./s3-server-main.ts', import.meta.url)), directory, String(port), ...buckets],
+    [
+      '--openssl-legacy-provider',
+      fileURLToPath(new URL('./s3-server-main.ts', import.meta.url)),
+      directory,
+      String(port),
+      ...buckets,
+    ],
     { stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')] },
   );
   const stop = async () => {
@@ -64,7 +70,9 @@ export async function startS3Server(buckets: string[]): Promise<S3Server> {
     unfinishedUploads(bucket) {
       let ids: string[];
       try {
-        ids = readdirSync(uploadsOf(bucket)).filter((id) => statSync(join(uploadsOf(bucket), id)).isDirectory());
+        ids = readdirSync(uploadsOf(bucket)).filter((id) =>
+          statSync(join(uploadsOf(bucket), id)).isDirectory(),
+        );
       } catch {
         return [];
       }
@@ -79,7 +87,8 @@ export async function startS3Server(buckets: string[]): Promise<S3Server> {
     },
     async throttleNext(count) {
       const response = await fetch(`${endpoint}/__stowage/throttle?count=${count}`, { method: 'POST' });
-      if (response.status !== 204) throw new Error(`the test S3 server refused to throttle: ${response.status}`);
+      if (response.status !== 204)
+        throw new Error(`the test S3 server refused to throttle: ${response.status}`);
     },
     stop,
   };

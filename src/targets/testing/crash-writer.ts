@@ -4,10 +4,12 @@
  * Usage: node crash-writer.ts URL KEY BYTES, with STOWAGE_TEST_TARGET_OPTIONS holding TargetOptions JSON.
  */
 import { openTarget } from '../registry.ts';
+import type { TargetOptions } from '../target-options.ts';
 
 const [url, key, size] = process.argv.slice(2);
 if (!url || !key || !size) throw new Error('usage: crash-writer.ts URL KEY BYTES');
-const target = await openTarget(url, JSON.parse(process.env.STOWAGE_TEST_TARGET_OPTIONS ?? '{}'));
+const options = JSON.parse(process.env.STOWAGE_TEST_TARGET_OPTIONS ?? '{}') as TargetOptions;
+const target = await openTarget(url, options);
 const pending = await target.create(key);
 const data = Buffer.alloc(Number(size), 7);
 if (!pending.stream.write(data)) await new Promise((resolve) => pending.stream.once('drain', resolve));

@@ -63,13 +63,13 @@ export function targetContract<Fixture extends ContractFixture>(
   setup: () => Promise<Fixture>,
   more?: (fixture: Fixture) => void,
 ): void {
-  describe(`target contract: ${name}`, async () => {
+  void describe(`target contract: ${name}`, async () => {
     const fixture = await setup();
-    const { subject, stop } = fixture;
+    const { subject } = fixture;
     const opened: Target[] = [];
     after(async () => {
       for (const target of opened) await target.close();
-      await stop();
+      await fixture.stop();
     });
     const fresh = async (options?: { pageSize?: number }) => {
       const place = await subject.fresh(options);
@@ -77,7 +77,7 @@ export function targetContract<Fixture extends ContractFixture>(
       return place;
     };
 
-    test('a committed object lists with its size, stats, reads whole and by range', async () => {
+    void test('a committed object lists with its size, stats, reads whole and by range', async () => {
       const { target } = await fresh();
       const data = bytes(300_000);
       await put(target, 'vol/2026-01-01.tar.gz', data);
@@ -90,34 +90,49 @@ export function targetContract<Fixture extends ContractFixture>(
           ['vol/empty', 0],
         ],
       );
-      assert.deepEqual((await target.list('vol/2026')).map((o) => o.key), ['vol/2026-01-01.tar.gz']);
-      assert.deepEqual((await target.list('other/')).map((o) => o.key), []);
+      assert.deepEqual(
+        (await target.list('vol/2026')).map((o) => o.key),
+        ['vol/2026-01-01.tar.gz'],
+      );
+      assert.deepEqual(
+        (await target.list('other/')).map((o) => o.key),
+        [],
+      );
       const info = await target.stat('vol/2026-01-01.tar.gz');
       assert.equal(info?.size, data.length);
       assert.ok(info.modified instanceof Date && !Number.isNaN(info.modified.getTime()));
       assert.equal(await target.stat('vol/missing'), undefined);
       assert.ok((await read(target, 'vol/2026-01-01.tar.gz')).equals(data));
-      assert.ok((await read(target, 'vol/2026-01-01.tar.gz', { offset: 1000, length: 77 })).equals(data.subarray(1000, 1077)));
-      assert.ok((await read(target, 'vol/2026-01-01.tar.gz', { offset: 299_990 })).equals(data.subarray(299_990)));
+      assert.ok(
+        (await read(target, 'vol/2026-01-01.tar.gz', { offset: 1000, length: 77 })).equals(
+          data.subarray(1000, 1077),
+        ),
+      );
+      assert.ok(
+        (await read(target, 'vol/2026-01-01.tar.gz', { offset: 299_990 })).equals(data.subarray(299_990)),
+      );
       assert.equal((await read(target, 'vol/2026-01-01.tar.gz', { offset: 5, length: 0 })).length, 0);
       assert.equal((await read(target, 'vol/empty')).length, 0);
     });
 
-    test('reading a missing object is not-found; a key that leaves the target is invalid', async () => {
+    void test('reading a missing object is not-found; a key that leaves the target is invalid', async () => {
       const { target } = await fresh();
       await assert.rejects(target.open('nope'), (error) => isStowageError(error, 'not-found'));
       await assert.rejects(target.create('../escape'), (error) => isStowageError(error, 'invalid'));
     });
 
-    test('a second commit under the same key replaces the first', async () => {
+    void test('a second commit under the same key replaces the first', async () => {
       const { target } = await fresh();
       await put(target, 'k', bytes(1000, 1));
       await put(target, 'k', bytes(500, 2));
       assert.ok((await read(target, 'k')).equals(bytes(500, 2)));
-      assert.deepEqual((await target.list()).map((o) => [o.key, o.size]), [['k', 500]]);
+      assert.deepEqual(
+        (await target.list()).map((o) => [o.key, o.size]),
+        [['k', 500]],
+      );
     });
 
-    test('a write is invisible until commit, and an aborted one leaves nothing stored', async () => {
+    void test('a write is invisible until commit, and an aborted one leaves nothing stored', async () => {
       const place = await fresh();
       const { target } = place;
       const pending = await target.create('vol/backup.tar');
@@ -131,7 +146,7 @@ export function targetContract<Fixture extends ContractFixture>(
       assert.deepEqual(await place.stored(), []);
     });
 
-    test('a writer whose stream breaks mid-upload leaves nothing listed, and abort leaves nothing stored', async () => {
+    void test('a writer whose stream breaks mid-upload leaves nothing listed, and abort leaves nothing stored', async () => {
       const place = await fresh();
       const { target } = place;
       const pending = await target.create('vol/broken.tar');
@@ -143,14 +158,22 @@ export function targetContract<Fixture extends ContractFixture>(
       await waitUntil(async () => (await place.stored()).length === 0, 'the broken upload is cleaned up');
     });
 
-    test('a killed writer leaves nothing that lists, and sweep removes what it left', async () => {
+    void test('a killed writer leaves nothing that lists, and sweep removes what it left', async () => {
       const place = await fresh();
       const { target } = place;
       await put(target, 'vol/kept', bytes(10));
       const child = spawn(
         process.execPath,
-        [fileURLToPath(new URL('./crash-writer.ts', import.meta.url)), place.url, 'vol/killed.tar', String(7 * 1024 * 1024)],
-        { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, STOWAGE_TEST_TARGET_OPTIONS: JSON.stringify(place.options ?? {}) } },
+        [
+          fileURLToPath(new URL('./crash-writer.ts', import.meta.url)),
+          place.url,
+          'vol/killed.tar',
+          String(7 * 1024 * 1024),
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env: { ...process.env, STOWAGE_TEST_TARGET_OPTIONS: JSON.stringify(place.options ?? {}) },
+        },
       );
       try {
         const [line] = (await once(child.stdout, 'data')) as [Buffer];
@@ -161,15 +184,21 @@ export function targetContract<Fixture extends ContractFixture>(
         child.kill('SIGKILL');
       }
       await once(child, 'exit');
-      assert.deepEqual((await target.list()).map((o) => o.key), ['vol/kept']);
+      assert.deepEqual(
+        (await target.list()).map((o) => o.key),
+        ['vol/kept'],
+      );
       assert.equal(await target.stat('vol/killed.tar'), undefined);
       const swept = await target.sweep({ staleAfterMs: 0 });
       assert.equal(swept.length, 1, `sweep removed ${JSON.stringify(swept)}`);
       assert.deepEqual(await place.stored(), ['vol/kept']);
-      assert.deepEqual((await target.list()).map((o) => o.key), ['vol/kept']);
+      assert.deepEqual(
+        (await target.list()).map((o) => o.key),
+        ['vol/kept'],
+      );
     });
 
-    test('sweep leaves a live writer alone', async () => {
+    void test('sweep leaves a live writer alone', async () => {
       const place = await fresh();
       const { target } = place;
       const pending = await target.create('vol/live.tar');
@@ -177,37 +206,52 @@ export function targetContract<Fixture extends ContractFixture>(
       assert.deepEqual(await target.sweep(), []);
       pending.stream.end();
       await pending.commit();
-      assert.deepEqual((await target.list()).map((o) => o.key), ['vol/live.tar']);
+      assert.deepEqual(
+        (await target.list()).map((o) => o.key),
+        ['vol/live.tar'],
+      );
     });
 
-    test('remove deletes an object; removing a missing one is fine', async () => {
+    void test('remove deletes an object; removing a missing one is fine', async () => {
       const place = await fresh();
       const { target } = place;
       await put(target, 'a', bytes(10));
       await put(target, 'b', bytes(10));
       await target.remove('a');
       await target.remove('a');
-      assert.deepEqual((await target.list()).map((o) => o.key), ['b']);
+      assert.deepEqual(
+        (await target.list()).map((o) => o.key),
+        ['b'],
+      );
       assert.deepEqual(await place.stored(), ['b']);
     });
 
-    test('listing returns every object across pages and folders', async () => {
+    void test('listing returns every object across pages and folders', async () => {
       const { target } = await fresh({ pageSize: 3 });
       const keys = Array.from({ length: 11 }, (_, i) => `vol-${i % 3}/b-${String(i).padStart(2, '0')}`);
       for (const key of keys) await put(target, key, bytes(i(key)));
       const listed = await target.list();
-      assert.deepEqual(listed.map((o) => o.key), [...keys].sort());
-      assert.deepEqual(listed.map((o) => o.size), [...keys].sort().map(i));
+      assert.deepEqual(
+        listed.map((o) => o.key),
+        [...keys].sort(),
+      );
+      assert.deepEqual(
+        listed.map((o) => o.size),
+        [...keys].sort().map(i),
+      );
       assert.equal((await target.list('vol-1/')).length, 4);
     });
 
     for (const refusal of subject.refusals) {
-      test(`a permanent error names the target: ${refusal.mistake}`, async () => {
+      void test(`a permanent error names the target: ${refusal.mistake}`, async () => {
         const target = await refusal.open();
         opened.push(target);
         for (const attempt of [() => target.list(), () => target.create('vol/x')]) {
           await assert.rejects(attempt(), (error) => {
-            assert.ok(isStowageError(error, refusal.kind), `expected a ${refusal.kind} StowageError, got ${String(error)}`);
+            assert.ok(
+              isStowageError(error, refusal.kind),
+              `expected a ${refusal.kind} StowageError, got ${String(error)}`,
+            );
             assert.ok(error.message.includes(target.url), `"${error.message}" names ${target.url}`);
             assert.ok(error.hint, 'it says what to fix');
             return true;
