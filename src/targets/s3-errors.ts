@@ -59,7 +59,7 @@ export function s3Error(error: unknown, where: string, operation: string): Stowa
     return fail(
       'invalid',
       'access denied',
-      'give these credentials s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject and s3:AbortMultipartUpload on the bucket',
+      'give these credentials s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject, s3:AbortMultipartUpload and s3:ListBucketMultipartUploads on the bucket',
     );
   if (/Region is missing/i.test(text))
     return fail('invalid', 'no AWS region is set', 'set AWS_REGION (or a region in your AWS profile)');
