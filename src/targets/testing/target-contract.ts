@@ -136,10 +136,13 @@ export function targetContract<Fixture extends ContractFixture>(
       const place = await fresh();
       const { target } = place;
       const pending = await target.create('vol/backup.tar');
-      pending.stream.end(bytes(200_000));
+      // More than one S3 part, so the server really holds some of it before the abort.
+      pending.stream.end(bytes(7 * 1024 * 1024));
       await once(pending.stream, 'finish');
+      await waitUntil(async () => (await place.stored()).length > 0, 'the server holds the pending write');
       assert.deepEqual(await target.list(), []);
       assert.equal(await target.stat('vol/backup.tar'), undefined);
+      await assert.rejects(target.open('vol/backup.tar'), (error) => isStowageError(error, 'not-found'));
       await pending.abort();
       await pending.abort(); // twice is fine
       assert.deepEqual(await target.list(), []);
@@ -150,7 +153,8 @@ export function targetContract<Fixture extends ContractFixture>(
       const place = await fresh();
       const { target } = place;
       const pending = await target.create('vol/broken.tar');
-      pending.stream.write(bytes(6 * 1024 * 1024));
+      pending.stream.write(bytes(7 * 1024 * 1024));
+      await waitUntil(async () => (await place.stored()).length > 0, 'the server holds the pending write');
       pending.stream.destroy(new Error('the volume could not be read'));
       await assert.rejects(pending.commit());
       await pending.abort();
