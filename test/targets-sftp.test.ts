@@ -131,14 +131,15 @@ targetContract(
       }
     });
 
-    test('SFTP: a refused connection is retried with backoff, counted, then named', async () => {
+    test('SFTP: a refused connection is retried with backoff, counted, then named without its password', async () => {
       const port = await freePort(); // nothing listens there
-      const target = await openTarget(`sftp://root@127.0.0.1:${port}/srv/backups`, {
+      const target = await openTarget(`sftp://root:hunter2@127.0.0.1:${port}/srv/backups`, {
         sftp: { maxAttempts: 3 },
       });
       await assert.rejects(target.list(), (error) => {
         assert.ok(isStowageError(error, 'unreachable'));
         assert.match(error.message, new RegExp(`sftp://root@127\\.0\\.0\\.1:${port}/srv/backups`));
+        assert.ok(!`${error.message} ${error.hint}`.includes('hunter2'), error.message);
         return true;
       });
       assert.equal(target.retries, 2);
