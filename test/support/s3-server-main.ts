@@ -49,6 +49,12 @@ const xmlError = (ctx: KoaContext, status: number, code: string, message: string
 const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** When the upload was initiated: its folder's birth time, or its change time where there is none. */
+const created = (folder: string) => {
+  const info = statSync(folder);
+  return new Date(info.birthtimeMs || info.ctimeMs);
+};
+
 let throttled = 0;
 const inFront: Middleware = async (ctx, next) => {
   if (ctx.method === 'POST' && ctx.path === '/__stowage/throttle') {
@@ -71,9 +77,7 @@ const inFront: Middleware = async (ctx, next) => {
       .flatMap((id) => {
         try {
           const folder = join(uploadsOf(bucket), id);
-          return [
-            { id, key: readFileSync(join(folder, 'key'), 'utf8'), initiated: statSync(folder).birthtime },
-          ];
+          return [{ id, key: readFileSync(join(folder, 'key'), 'utf8'), initiated: created(folder) }];
         } catch {
           return []; // being initiated: its key file is not written yet
         }
