@@ -59,6 +59,8 @@ function recording(
   const calls: string[] = [];
   const target: Target = {
     url: inner.url,
+    retries: 0,
+    close: () => inner.close(),
     create: (key) => inner.create(key),
     open: (key) => inner.open(key),
     stat: (key) => inner.stat(key),

@@ -14,7 +14,7 @@ import type { Readable, Writable } from 'node:stream';
 import untypedSshAgent from 'docker-modem/lib/ssh.js';
 import { StowageError } from '../core/errors.ts';
 import type { EngineEndpoint } from './endpoint.ts';
-import { hostEntryName, knownHostsFiles, verifyHostKey, type HostKeyVerdict } from './known-hosts.ts';
+import { hostKeyRefusal, verifyHostKey, type HostKeyVerdict } from '../ssh/known-hosts.ts';
 import { transportError } from './engine-errors.ts';
 import type { Connection } from './transport.ts';
 
@@ -77,18 +77,8 @@ function hostKeyError(
   cause: Error,
 ): StowageError | undefined {
   if (verdict === 'known') return undefined;
-  const name = hostEntryName(target.host, target.port);
-  const files = knownHostsFiles().join(' or ');
-  const message =
-    verdict === 'unknown'
-      ? `cannot ${operation}: the ssh host key of ${name} is not in ${files}`
-      : verdict === 'revoked'
-        ? `cannot ${operation}: the ssh host key of ${name} is revoked in ${files}`
-        : `cannot ${operation}: the ssh host key of ${name} has CHANGED: someone may be intercepting the connection`;
-  const hint =
-    verdict === 'unknown'
-      ? `check the key and accept it as ssh would: \`ssh -p ${target.port} ${target.username}@${target.host} true\``
-      : `if the host was really reinstalled, remove its old key with \`ssh-keygen -R '${name}'\` and connect once with ssh`;
+  const { problem, hint } = hostKeyRefusal(verdict, target.host, target.port, target.username);
+  const message = `cannot ${operation}: ${problem}`;
   return new StowageError('unreachable', `${message} (${endpoint.url}, from ${endpoint.source})`, {
     hint,
     cause,

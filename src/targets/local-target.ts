@@ -6,16 +6,25 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { invalid, notFound } from '../core/errors.ts';
 import { isAlive } from '../core/process-alive.ts';
-import type { ObjectInfo, PendingObject, Target } from './contract.ts';
+import {
+  STALE_AFTER_MS,
+  type ByteRange,
+  type ObjectInfo,
+  type PendingObject,
+  type SweepOptions,
+  type Target,
+} from './contract.ts';
 
 const PENDING = /^\.(.+)\.pending-(\d+)$/;
 
 export class LocalTarget implements Target {
   readonly url: string;
   readonly root: string;
+  /** Local disks have no transient failures worth retrying. */
+  readonly retries = 0;
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -45,10 +54,14 @@ export class LocalTarget implements Target {
     };
   }
 
-  async open(key: string): Promise<Readable> {
+  async open(key: string, range?: ByteRange): Promise<Readable> {
     const path = this.#path(key);
     if (!(await this.stat(key))) throw notFound(`archive ${path} does not exist`);
-    return createReadStream(path);
+    if (range === undefined) return createReadStream(path);
+    const end = range.length === undefined ? undefined : range.offset + range.length - 1;
+    // createReadStream's `end` is inclusive; an empty range must read nothing, not one byte.
+    if (end !== undefined && end < range.offset) return Readable.from([]);
+    return createReadStream(path, { start: range.offset, end });
   }
 
   async stat(key: string): Promise<ObjectInfo | undefined> {
@@ -75,17 +88,27 @@ export class LocalTarget implements Target {
     await rm(this.#path(key), { force: true });
   }
 
-  async sweep(): Promise<string[]> {
+  /** A pending file goes when its writer's pid is dead, or when it has not been written to for long. */
+  async sweep(options: SweepOptions = {}): Promise<string[]> {
+    const staleBefore = Date.now() - (options.staleAfterMs ?? STALE_AFTER_MS);
     const removed: string[] = [];
     for (const file of await this.#files()) {
       const match = PENDING.exec(basename(file));
-      if (match && !isAlive(Number(match[2]))) {
+      if (!match) continue;
+      const stale = () =>
+        stat(file).then(
+          (info) => info.mtimeMs <= staleBefore,
+          () => false,
+        );
+      if (!isAlive(Number(match[2])) || (await stale())) {
         await rm(file, { force: true });
         removed.push(relative(this.root, file));
       }
     }
     return removed;
   }
+
+  async close(): Promise<void> {}
 
   /** @throws StowageError 'invalid' for a key that would leave the folder. */
   #path(key: string): string {

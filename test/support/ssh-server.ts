@@ -15,7 +15,16 @@ export interface SshServer {
   agentSocket: string;
   /** A known_hosts file listing this server's host key, for STOWAGE_SSH_KNOWN_HOSTS. */
   knownHosts: string;
+  /** The private key sshd accepts (the one the agent holds), for identity-file logins. */
+  clientKey: string;
+  /** A folder of the server's (on this machine) that tests may fill. */
+  dir: string;
   stop(): Promise<void>;
+}
+
+export interface SshServerOptions {
+  /** Serve SFTP (OpenSSH's internal-sftp), for sftp:// targets. */
+  sftp?: boolean;
 }
 
 export function ensureSshInstalled(): void {
@@ -28,8 +37,14 @@ export function ensureSshInstalled(): void {
   });
 }
 
-/** Starts sshd and ssh-agent; `dockerHost` is the DOCKER_HOST that remote commands see. */
-export async function startSshServer(dockerHost: string): Promise<SshServer> {
+/**
+ * Starts sshd and ssh-agent; `dockerHost` is the DOCKER_HOST that remote commands see (none: sshd sets
+ * none).
+ */
+export async function startSshServer(
+  dockerHost: string | undefined,
+  options: SshServerOptions = {},
+): Promise<SshServer> {
   ensureSshInstalled();
   const dir = mkdtempSync(join(tmpdir(), 'stwg-ssh-'));
   const pids: (number | undefined)[] = [];
@@ -67,7 +82,8 @@ export async function startSshServer(dockerHost: string): Promise<SshServer> {
         'AllowTcpForwarding no',
         'X11Forwarding no',
         // What `docker system dial-stdio` on "the remote host" connects to.
-        `SetEnv DOCKER_HOST=${dockerHost}`,
+        ...(dockerHost === undefined ? [] : [`SetEnv DOCKER_HOST=${dockerHost}`]),
+        ...(options.sftp ? ['Subsystem sftp internal-sftp'] : []),
         '',
       ].join('\n'),
     );
@@ -107,7 +123,7 @@ export async function startSshServer(dockerHost: string): Promise<SshServer> {
     const knownHosts = join(dir, 'known_hosts');
     const [type, key] = readFileSync(join(dir, 'host_key.pub'), 'utf8').trim().split(/\s+/);
     writeFileSync(knownHosts, `[127.0.0.1]:${port} ${type} ${key}\n`);
-    return { port, agentSocket, knownHosts, stop };
+    return { port, agentSocket, knownHosts, clientKey: join(dir, 'client_key'), dir, stop };
   } catch (error) {
     await stop();
     throw error;

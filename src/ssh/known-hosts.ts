@@ -1,5 +1,5 @@
 /**
- * Host key checking for `ssh://` engines, as OpenSSH does it with its default StrictHostKeyChecking: the
+ * Host key checking for everything Stowage reaches over ssh (`ssh://` engines, `sftp://` targets), as OpenSSH does it with its default StrictHostKeyChecking: the
  * server's key must be listed for that host in `~/.ssh/known_hosts` (or `/etc/ssh/ssh_known_hosts`); an
  * unknown host or a different key refuses the connection. Hashed entries (`|1|salt|hash`), `[host]:port`
  * for other ports, patterns with `*`/`?`/`!` and `@revoked` are understood; `@cert-authority` lines are not
@@ -91,4 +91,30 @@ export function verifyHostKey(
     verdict = found;
   }
   return verdict;
+}
+
+/**
+ * What to tell the user when a connection was refused because of the server's key (any verdict but
+ * 'known'): which way it failed, and the OpenSSH command that settles it.
+ */
+export function hostKeyRefusal(
+  verdict: Exclude<HostKeyVerdict, 'known'>,
+  host: string,
+  port: number,
+  username: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { problem: string; hint: string } {
+  const name = hostEntryName(host, port);
+  const files = knownHostsFiles(env).join(' or ');
+  const problem =
+    verdict === 'unknown'
+      ? `the ssh host key of ${name} is not in ${files}`
+      : verdict === 'revoked'
+        ? `the ssh host key of ${name} is revoked in ${files}`
+        : `the ssh host key of ${name} has CHANGED: someone may be intercepting the connection`;
+  const hint =
+    verdict === 'unknown'
+      ? `check the key and accept it as ssh would: \`ssh -p ${port} ${username}@${host} true\``
+      : `if the host was really reinstalled, remove its old key with \`ssh-keygen -R '${name}'\` and connect once with ssh`;
+  return { problem, hint };
 }
