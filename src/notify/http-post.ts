@@ -1,8 +1,10 @@
 /** The one HTTP call every web notification kind makes: a POST with a time limit and a 2xx expected. */
 import type { SendOptions } from './notification.ts';
+import { credentialsHeader, withoutCredentials } from './url-credentials.ts';
 
 /**
- * POSTs `body` (JSON unless a string) to `endpoint`.
+ * POSTs `body` (JSON unless a string) to `endpoint`. Credentials written in the endpoint
+ * (`https://USER:PASSWORD@…`) go as an Authorization header: fetch refuses them in a URL.
  * @throws Error saying what went wrong — no answer in time, a refused connection, a non-2xx status with the
  *   start of the service's answer — but never the endpoint, which holds secrets.
  */
@@ -15,11 +17,12 @@ export async function postTo(
   const send = options.fetch ?? fetch;
   let response: Response;
   try {
-    response = await send(endpoint, {
+    response = await send(withoutCredentials(endpoint), {
       method: 'POST',
       headers: {
         'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
         'user-agent': 'stowage',
+        ...credentialsHeader(endpoint),
         ...headers,
       },
       body: typeof body === 'string' ? body : JSON.stringify(body),
