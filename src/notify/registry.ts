@@ -16,6 +16,8 @@ import { teams } from './teams.ts';
 
 const KINDS: readonly NotificationKind[] = [genericWebhook, smtp, slack, discord, teams, ntfy, gotify];
 
+const KNOWN = `${KINDS.flatMap((kind) => kind.schemes.filter((scheme) => !scheme.includes('+'))).join(', ')}, and KIND+https:// for the others`;
+
 function kindOf(url: URL): NotificationKind | undefined {
   const scheme = url.protocol.slice(0, -1).toLowerCase();
   return KINDS.find((kind) => kind.schemes.includes(scheme));
@@ -33,8 +35,7 @@ export function notificationUrlProblem(text: string): string | undefined {
     return `notification URL ${redactUrl(text)} is not a URL (a password or token with "@", "/", ":" or "#" must be percent-encoded)`;
   }
   const kind = kindOf(url);
-  if (!kind)
-    return `notification URL ${redactUrl(text)}: unknown scheme "${url.protocol}"; known: ${KINDS.flatMap((k) => k.schemes).join(', ')}`;
+  if (!kind) return `notification URL ${redactUrl(text)}: unknown scheme "${url.protocol}"; known: ${KNOWN}`;
   const problem = kind.problem(url);
   return problem && `notification URL ${redactUrl(text)}: ${problem} (${kind.forms})`;
 }
