@@ -57,7 +57,7 @@ describe('notificationUrlProblem', () => {
         problem?.includes(expected),
         `${JSON.stringify(problem)} includes ${JSON.stringify(expected)}`,
       );
-      assert.ok(!problem.includes('s3cret'));
+      assert.ok(!(problem ?? '').includes('s3cret'));
     });
 });
 
