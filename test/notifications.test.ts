@@ -232,7 +232,10 @@ describe('the short forms name the service’s own address', () => {
       const sent: { url: string; headers: Record<string, string> }[] = [];
       await sendNotification(url, failure, {
         fetch: (input, init) => {
-          sent.push({ url: String(input), headers: init?.headers as Record<string, string> });
+          sent.push({
+            url: input instanceof URL ? input.href : typeof input === 'string' ? input : input.url,
+            headers: init?.headers as Record<string, string>,
+          });
           return Promise.resolve(new Response(null, { status: 204 }));
         },
       });

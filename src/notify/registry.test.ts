@@ -1,5 +1,7 @@
 /** Notification URLs: which are accepted, what is wrong with the others, and how they are shown. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseConfig } from '../config/parse-config.ts';
 import { isStowageError } from '../core/errors.ts';
@@ -148,4 +150,16 @@ describe('notifications in the config', () => {
     ]);
     assert.ok(!message.includes('TopSecret') && !message.includes('tok3n'));
   });
+});
+
+test('the example of docs/NOTIFICATIONS.md is a valid config', () => {
+  const doc = readFileSync(join(import.meta.dirname, '../../docs/NOTIFICATIONS.md'), 'utf8');
+  const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(example, 'the doc has a yaml example');
+  const config = parseConfig(example, 'NOTIFICATIONS.md');
+  assert.equal(config.notify.urls.length, 2);
+  assert.deepEqual(
+    config.schedules.map((schedule) => schedule.notify?.length),
+    [2, 0],
+  );
 });
