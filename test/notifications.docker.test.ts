@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -131,6 +131,21 @@ describe(
         runs.map((run) => run.result),
         ['success'],
       );
+    });
+
+    test('the notification URLs are in no file of the data folder but config.yaml, nor in what the CLI shows', () => {
+      const files = readdirSync(s.dataDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && entry.name !== 'config.yaml')
+        .map((entry) => join(entry.parentPath, entry.name));
+      assert.ok(
+        files.some((file) => file.includes('catalog')),
+        `the catalog is among ${files.join(', ')}`,
+      );
+      for (const file of files)
+        assert.ok(!readFileSync(file).includes(password), `${file} does not hold the password`);
+      const shown = s.stowage(['schedules', '--json']);
+      assert.equal(shown.status, 0, shown.stderr);
+      assert.ok(!shown.stdout.includes(password) && !shown.stdout.includes('smtp://'), shown.stdout);
     });
   },
 );
