@@ -5,6 +5,7 @@
  * trusted (a local relay on port 25). `smtps://` is TLS from the first byte, port 465 by default.
  * offen/docker-volume-backup's (shoutrrr's) `fromAddress` and `toAddresses` are read too.
  */
+import { renderMessage } from './message.ts';
 import type { NotificationKind } from './notification.ts';
 
 const ADDRESS = /^[^\s@<>,]+@[^\s@<>,]+$/;
@@ -47,7 +48,6 @@ export const smtp: NotificationKind = {
     if (typeof settings === 'string') throw new Error(settings);
     // Loaded on first use: the daemon pays for nodemailer only when it sends mail.
     const { createTransport } = (await import('nodemailer')).default;
-    const { renderMessage } = await import('./message.ts');
     const timeout = options.timeoutMs ?? 10_000;
     const user = decodeURIComponent(url.username);
     const transport = createTransport({
