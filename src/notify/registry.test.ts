@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { parseConfig } from '../config/parse-config.ts';
 import { isStowageError } from '../core/errors.ts';
 import { redactUrl } from './redact-url.ts';
-import { notificationUrlProblem } from './registry.ts';
+import { notificationUrlProblem, scrub } from './registry.ts';
 
 describe('notificationUrlProblem', () => {
   const good = [
@@ -161,5 +161,13 @@ test('the example of docs/NOTIFICATIONS.md is a valid config', () => {
   assert.deepEqual(
     config.schedules.map((schedule) => schedule.notify?.length),
     [2, 0],
+  );
+});
+
+test("scrub takes a URL's secrets out of a library's message, and leaves words", () => {
+  const url = new URL('discord+https://alice:S3cretPass@example.com/api/webhooks/123/LongToken99%2Fx');
+  assert.equal(
+    scrub('login alice:S3cretPass refused at /api/webhooks/123/LongToken99/x', url),
+    'login ***:*** refused at /api/webhooks/123/***',
   );
 });

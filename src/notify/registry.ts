@@ -62,11 +62,18 @@ export async function sendNotification(
   }
 }
 
-/** A library's message may quote what it was given: take out anything secret the URL holds. */
-function scrub(message: string, url: URL): string {
-  const secrets = [url.username, url.password, ...url.pathname.split('/')]
+/**
+ * A library's message may quote what it was given: take out anything secret the URL holds — its user and
+ * password, and path segments long enough to be tokens (shorter ones such as `api` or `webhooks` are words
+ * an error message may well contain). Exported for its tests.
+ */
+export function scrub(message: string, url: URL): string {
+  const secrets = [
+    ...[url.username, url.password].filter((part) => part.length >= 4),
+    ...url.pathname.split('/').filter((segment) => segment.length >= 10),
+  ]
     .flatMap((secret) => [secret, safeDecode(secret)])
-    .filter((secret) => secret.length >= 4);
+    .sort((a, b) => b.length - a.length);
   return secrets.reduce((text, secret) => text.split(secret).join('***'), message);
 }
 
