@@ -8,6 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { isStowageError } from '../src/core/errors.ts';
 import type { RunNotification } from '../src/notify/notification.ts';
 import { sendNotification } from '../src/notify/registry.ts';
+import { notificationUrls } from '../src/schedules/run-schedule.ts';
+import type { Schedule } from '../src/schedules/schedule.ts';
 import {
   startHttpReceiver,
   startSmtpReceiver,
@@ -307,5 +309,46 @@ describe('notifications by e-mail (SMTP)', () => {
     assert.ok(isStowageError(error, 'failed'));
     assert.match(error.message, /STARTTLS/i);
     assert.equal(smtp.mails.length, before);
+  });
+});
+
+describe('which notifications a run sends', () => {
+  const global = {
+    webhook: 'https://hooks.example.com/legacy',
+    on: ['failure' as const],
+    urls: [
+      { url: 'ntfy://ntfy.sh/all', on: undefined },
+      { url: 'discord://t@1', on: ['failure' as const, 'success' as const] },
+    ],
+  };
+  const schedule = (notify?: Schedule['notify']): Schedule => ({
+    name: 'nightly',
+    source: 'config',
+    cron: '@daily',
+    volumes: ['v'],
+    label: undefined,
+    project: undefined,
+    keep: undefined,
+    jitterMs: 0,
+    verify: true,
+    stop: false,
+    target: undefined,
+    ...(notify ? { notify } : {}),
+  });
+
+  test('without a list of its own, a schedule uses notify.urls and notify.webhook, each for its events', () => {
+    assert.deepEqual(notificationUrls(global, schedule(), 'failure'), [
+      'ntfy://ntfy.sh/all',
+      'discord://t@1',
+      'https://hooks.example.com/legacy',
+    ]);
+    assert.deepEqual(notificationUrls(global, schedule(), 'success'), ['discord://t@1']);
+  });
+
+  test("a schedule's own list replaces the global one; an empty list silences it", () => {
+    const own = schedule([{ url: 'gotify://h/tok', on: undefined }]);
+    assert.deepEqual(notificationUrls(global, own, 'failure'), ['gotify://h/tok']);
+    assert.deepEqual(notificationUrls(global, own, 'success'), []);
+    assert.deepEqual(notificationUrls(global, schedule([]), 'failure'), []);
   });
 });
