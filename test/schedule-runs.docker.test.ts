@@ -68,7 +68,11 @@ async function setup(volumes: [string, Record<string, string>?][], config: Parti
   const log: string[] = [];
   const deps: RunDependencies = {
     context,
-    config: { ...DEFAULT_CONFIG, notify: { webhook: 'http://hooks.test/x', on: ['failure'], urls: [] }, ...config },
+    config: {
+      ...DEFAULT_CONFIG,
+      notify: { webhook: 'http://hooks.test/x', on: ['failure'], urls: [] },
+      ...config,
+    },
     limiter: new VolumeLimiter(2),
     log: (line) => log.push(line),
     fetch: (_url, init) => {
