@@ -12,7 +12,7 @@ import type { BackupContext } from '../src/backup/backup-context.ts';
 import { openCatalog } from '../src/catalog/catalog.ts';
 import { DEFAULT_CONFIG, type StowageConfig } from '../src/config/config-types.ts';
 import { connectEngine } from '../src/engine/docker-engine.ts';
-import type { RunNotification } from '../src/schedules/notify-webhook.ts';
+import type { RunNotification } from '../src/notify/notification.ts';
 import { runSchedule, type RunDependencies } from '../src/schedules/run-schedule.ts';
 import type { Schedule } from '../src/schedules/schedule.ts';
 import { VolumeLimiter } from '../src/schedules/volume-limiter.ts';
@@ -68,7 +68,11 @@ async function setup(volumes: [string, Record<string, string>?][], config: Parti
   const log: string[] = [];
   const deps: RunDependencies = {
     context,
-    config: { ...DEFAULT_CONFIG, notify: { webhook: 'http://hooks.test/x', on: ['failure'] }, ...config },
+    config: {
+      ...DEFAULT_CONFIG,
+      notify: { webhook: 'http://hooks.test/x', on: ['failure'], urls: [] },
+      ...config,
+    },
     limiter: new VolumeLimiter(2),
     log: (line) => log.push(line),
     fetch: (_url, init) => {
@@ -179,7 +183,7 @@ describe('runSchedule', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_
 
   test('successes are notified when asked for', async () => {
     const { posts, run } = await setup([['data']], {
-      notify: { webhook: 'http://hooks.test/x', on: ['failure', 'success'] },
+      notify: { webhook: 'http://hooks.test/x', on: ['failure', 'success'], urls: [] },
     });
     await run(schedule({ volumes: ['data'] }));
     assert.deepEqual(

@@ -6,8 +6,14 @@ import { z } from 'zod';
 import { formatRetentionPolicy, parseRetentionPolicy } from '../policy/retention-policy.ts';
 import { isStowageError } from '../core/errors.ts';
 import { parseDuration } from '../core/units.ts';
-import { DEFAULT_CONFIG, type ScheduleConfig, type StowageConfig } from './config-types.ts';
+import {
+  DEFAULT_CONFIG,
+  type NotificationConfig,
+  type ScheduleConfig,
+  type StowageConfig,
+} from './config-types.ts';
 import { cronProblem } from '../policy/cron-expression.ts';
+import { notificationUrlProblem } from '../notify/registry.ts';
 
 const engineSchema = z
   .strictObject({
@@ -27,6 +33,29 @@ function parsedBy(parse: (text: string) => unknown) {
     }
   });
 }
+
+const notifyEventsSchema = z.preprocess(
+  // `on: failure`, `on: always` and `on: [failure, success]` all say which events.
+  (on) => (on === 'always' ? ['failure', 'success'] : typeof on === 'string' ? [on] : on),
+  z
+    .array(z.enum(['failure', 'success']))
+    .min(1)
+    .refine((events) => new Set(events).size === events.length, { message: 'an event is listed twice' }),
+);
+
+/** A notification: its URL alone, or `{url, on}`. The URL's problems name it with its secrets redacted. */
+const notificationSchema = z
+  .preprocess(
+    (entry) => (typeof entry === 'string' ? { url: entry } : entry),
+    z.strictObject({
+      url: z.string().superRefine((url, ctx) => {
+        const problem = notificationUrlProblem(url.trim());
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+      on: notifyEventsSchema.optional(),
+    }),
+  )
+  .transform((entry): NotificationConfig => ({ url: entry.url.trim(), on: entry.on }));
 
 const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -50,6 +79,7 @@ const scheduleSchema = z
     verify: z.boolean().default(true),
     stop: z.boolean().default(false),
     target: z.string().min(1).optional(),
+    notify: z.array(notificationSchema).optional(),
   })
   .superRefine(
     (schedule, ctx) => {
@@ -78,6 +108,7 @@ const scheduleSchema = z
     verify: schedule.verify,
     stop: schedule.stop,
     target: schedule.target,
+    ...(schedule.notify === undefined ? {} : { notify: schedule.notify }),
   }));
 
 const schedulesSchema = z.array(scheduleSchema).superRefine(
@@ -123,14 +154,11 @@ export const configSchema = z.strictObject({
   notify: z
     .strictObject({
       webhook: z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' }).optional(),
-      on: z
-        .array(z.enum(['failure', 'success']))
-        .min(1)
-        .refine((events) => new Set(events).size === events.length, { message: 'an event is listed twice' })
-        .default(['failure']),
+      on: notifyEventsSchema.default(['failure']),
+      urls: z.array(notificationSchema).default([]),
     })
-    .default({ on: ['failure'] })
-    .transform((notify) => ({ webhook: notify.webhook, on: notify.on })),
+    .default({ on: ['failure'], urls: [] })
+    .transform((notify) => ({ webhook: notify.webhook, on: notify.on, urls: notify.urls })),
   scheduler: z
     .strictObject({ concurrency: z.int().min(1).max(16).default(DEFAULT_CONFIG.scheduler.concurrency) })
     .default({ concurrency: DEFAULT_CONFIG.scheduler.concurrency }),

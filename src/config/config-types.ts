@@ -23,9 +23,12 @@ export interface StowageConfig {
   /** Backups the daemon runs on cron schedules (docs/CONFIG.md). */
   schedules: ScheduleConfig[];
   notify: {
-    /** POSTed a JSON report after a scheduled run, for the events in `on`. */
+    /** POSTed a JSON report after a scheduled run, for the events in `on` (same as one `http(s)://` URL). */
     webhook: string | undefined;
+    /** The events notified by a URL that does not set its own `on`. */
     on: NotifyEvent[];
+    /** Where every schedule that lists none of its own notifies (docs/NOTIFICATIONS.md). */
+    urls: NotificationConfig[];
   };
   scheduler: {
     /** Volumes backed up at once by all schedules together. */
@@ -34,6 +37,14 @@ export interface StowageConfig {
 }
 
 export type NotifyEvent = 'failure' | 'success';
+
+/** One notification: a URL whose scheme picks the kind (e-mail, chat, push, webhook), validated. */
+export interface NotificationConfig {
+  /** Holds secrets (passwords, tokens): never logged, stored or shown other than through `redactUrl`. */
+  url: string;
+  /** Its own events; undefined takes `notify.on`. */
+  on: NotifyEvent[] | undefined;
+}
 
 /** One `schedules:` entry, validated: `cron` parses, `keep` is canonical, `jitter` is in milliseconds. */
 export interface ScheduleConfig {
@@ -56,6 +67,8 @@ export interface ScheduleConfig {
   stop: boolean;
   /** Folder for this schedule's archives; default `backup.target`. */
   target: string | undefined;
+  /** Where this schedule's runs are notified, replacing `notify.urls`; undefined takes those. */
+  notify?: NotificationConfig[] | undefined;
 }
 
 export const DEFAULT_CONFIG: StowageConfig = Object.freeze<StowageConfig>({
@@ -64,6 +77,6 @@ export const DEFAULT_CONFIG: StowageConfig = Object.freeze<StowageConfig>({
   prune: { protectLabels: [] },
   cost: { pricePerGbMonth: 0.1 },
   schedules: [],
-  notify: { webhook: undefined, on: ['failure'] },
+  notify: { webhook: undefined, on: ['failure'], urls: [] },
   scheduler: { concurrency: 2 },
 });

@@ -11,7 +11,7 @@ const DEFAULTS = {
   prune: { protectLabels: [] },
   cost: { pricePerGbMonth: 0.1 },
   schedules: [],
-  notify: { webhook: undefined, on: ['failure'] },
+  notify: { webhook: undefined, on: ['failure'], urls: [] },
   scheduler: { concurrency: 2 },
 };
 

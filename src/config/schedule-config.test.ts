@@ -96,7 +96,11 @@ describe('config: schedules, notify, scheduler (valid)', () => {
       'notify:\n  webhook: https://hooks.example/abc\n  on: [failure, success]\nscheduler:\n  concurrency: 4\n',
       FILE,
     );
-    assert.deepEqual(config.notify, { webhook: 'https://hooks.example/abc', on: ['failure', 'success'] });
+    assert.deepEqual(config.notify, {
+      webhook: 'https://hooks.example/abc',
+      on: ['failure', 'success'],
+      urls: [],
+    });
     assert.deepEqual(config.scheduler, { concurrency: 4 });
   });
 
@@ -104,6 +108,7 @@ describe('config: schedules, notify, scheduler (valid)', () => {
     assert.deepEqual(parseConfig('notify:\n  webhook: http://127.0.0.1:9/x\n', FILE).notify, {
       webhook: 'http://127.0.0.1:9/x',
       on: ['failure'],
+      urls: [],
     });
   });
 });

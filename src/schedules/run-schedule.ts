@@ -2,7 +2,7 @@
  * One run of a schedule — the code path shared by the daemon's timers and `stowage run-now`: select the
  * volumes now, then for each (within the concurrency limit) back up, verify what was written, and only
  * after a verified backup apply the retention policy; record every volume's run in the catalog, mark the
- * schedule's success, and notify the webhook.
+ * schedule's success, and notify where the schedule (or the config) says.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,13 @@ import type { BackupContext } from '../backup/backup-context.ts';
 import { backupVolume } from '../backup/backup-volume.ts';
 import { verifyBackup } from '../backup/verify-backup.ts';
 import type { RunOutcome, RunRecord, RunTrigger } from '../catalog/run-store.ts';
-import type { StowageConfig } from '../config/config-types.ts';
+import type { NotifyEvent, StowageConfig } from '../config/config-types.ts';
 import { mapLimited } from '../core/concurrency.ts';
 import { isAlive } from '../core/process-alive.ts';
 import type { EngineVolume } from '../engine/contract.ts';
+import type { RunNotification } from '../notify/notification.ts';
+import { sendNotification } from '../notify/registry.ts';
 import { LocalTarget } from '../targets/local-target.ts';
-import { postWebhook, webhookFor, type RunNotification } from './notify-webhook.ts';
 import type { Schedule, SelectedVolume } from './schedule.ts';
 import { applyScheduleRetention } from './schedule-retention.ts';
 import type { VolumeLimiter } from './volume-limiter.ts';
@@ -27,7 +28,7 @@ export interface RunDependencies {
   config: StowageConfig;
   limiter: VolumeLimiter;
   log: (line: string) => void;
-  /** For tests: the webhook transport. */
+  /** For tests: the HTTP transport of web notifications. */
   fetch?: typeof fetch;
 }
 
@@ -215,6 +216,23 @@ async function backUp(
   return { ...done, removed };
 }
 
+/**
+ * Where a run with this outcome is notified: the schedule's own list, else the config's (`notify.urls`
+ * and the older `notify.webhook`), each for its own events or `notify.on`'s.
+ */
+export function notificationUrls(
+  config: StowageConfig['notify'],
+  schedule: Schedule,
+  event: NotifyEvent,
+): string[] {
+  const list = schedule.notify ?? [
+    ...config.urls,
+    ...(config.webhook === undefined ? [] : [{ url: config.webhook, on: undefined }]),
+  ];
+  return list.filter((entry) => (entry.on ?? config.on).includes(event)).map((entry) => entry.url);
+}
+
+/** Sends the run's report to each notification at once; one that fails is logged (redacted) and changes nothing. */
 async function notify(
   deps: RunDependencies,
   request: RunRequest,
@@ -222,8 +240,9 @@ async function notify(
   ok: boolean,
 ): Promise<void> {
   const event = ok ? 'success' : 'failure';
-  const url = webhookFor(deps.config.notify, event);
-  if (!url) return;
+  const urls = notificationUrls(deps.config.notify, request.schedule, event);
+  if (urls.length === 0) return;
+  const finishedAt = new Date();
   const notification: RunNotification = {
     event,
     schedule: request.schedule.name,
@@ -231,7 +250,8 @@ async function notify(
     host: hostname(),
     engine: deps.context.engine.endpoint,
     startedAt: runs[0]!.startedAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: Math.max(0, finishedAt.getTime() - Date.parse(runs[0]!.startedAt)),
     succeeded: runs.filter((run) => run.result === 'success').length,
     failed: runs.filter((run) => run.result !== 'success').length,
     runs: runs.map((run) => ({
@@ -244,8 +264,13 @@ async function notify(
       removed: run.removed,
     })),
   };
-  await postWebhook(url, notification, deps.fetch ? { fetch: deps.fetch } : {}).catch((error: Error) =>
-    deps.log(`schedule ${request.schedule.name}: ${error.message}`),
+  const options = deps.fetch ? { fetch: deps.fetch } : {};
+  await Promise.all(
+    urls.map((url) =>
+      sendNotification(url, notification, options).catch((error: Error) =>
+        deps.log(`schedule ${request.schedule.name}: ${error.message}`),
+      ),
+    ),
   );
 }
 

@@ -27,7 +27,7 @@ export interface SchedulerOptions {
   log: (line: string) => void;
   /** How often volumes are looked at for `stowage.backup.schedule` labels (default one minute). */
   rescanMs?: number;
-  /** For tests: jitter's randomness and the webhook transport. */
+  /** For tests: jitter's randomness and the HTTP transport of web notifications. */
   random?: () => number;
   fetch?: typeof fetch;
 }
