@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
+import { buildSingleExecutable } from './single-executable.ts';
 
 const root = join(import.meta.dirname, '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -37,3 +38,6 @@ await build({
 
 // The dashboard: web/vite.config.ts holds its settings; this only says where it lives.
 await viteBuild({ root: join(root, 'web'), configFile: join(root, 'web/vite.config.ts'), logLevel: 'warn' });
+
+// The single executable for Linux x64 (Node's single-executable applications): needs the dashboard built first.
+await buildSingleExecutable(root);

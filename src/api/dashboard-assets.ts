@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { embeddedDashboardFolder } from './embedded-dashboard.ts';
 import { errorBody } from './http-errors.ts';
 
 /**
@@ -26,11 +27,14 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 /**
  * Where the built dashboard is, or undefined when it was not built. The same code runs from the sources
  * (src/api/), from tsc's output (dist/api/) and from the CLI bundle (dist/bundle/, where build.ts defines
- * `import.meta.dirname` as the bundle's `__dirname`).
+ * `import.meta.dirname` as the bundle's `__dirname`), and the single executable carries it inside.
  */
 export function dashboardFolder(here: string = import.meta.dirname): string | undefined {
-  return [join(here, '..', 'web'), join(here, '..', '..', 'dist', 'web')].find((dir) =>
-    existsSync(join(dir, 'index.html')),
+  return (
+    embeddedDashboardFolder() ??
+    [join(here, '..', 'web'), join(here, '..', '..', 'dist', 'web')].find((dir) =>
+      existsSync(join(dir, 'index.html')),
+    )
   );
 }
 
