@@ -3,30 +3,33 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
-// The layers of docs/ARCHITECTURE.md, bottom up. Imports point down only; the zones below forbid every
-// upward import, so the picture there cannot silently stop being true.
-const BASE = ['core', 'policy', 'mounts'];
-const EDGES = ['engine', 'catalog', 'config', 'targets', 'archive'];
-const SERVICES = ['inventory', 'lifecycle', 'backup', 'doctor', 'jobs', 'history', 'schedules'];
-const FACES = ['cli', 'api', 'daemon', 'plugin'];
+// The layers of docs/ARCHITECTURE.md, bottom up. A folder may import its own layer's folders (except in the
+// shared basics, which import only core/) and any layer below; the zones forbid every other import, so the
+// picture there cannot silently stop being true.
+const LAYERS = [
+  { name: 'core', folders: ['core'] },
+  { name: 'shared basics', folders: ['policy', 'mounts', 'ssh'], isolated: true },
+  { name: 'I/O edges', folders: ['engine', 'catalog', 'config', 'targets', 'archive', 'notify'] },
+  {
+    name: 'services',
+    folders: ['inventory', 'lifecycle', 'backup', 'doctor', 'jobs', 'history', 'schedules'],
+  },
+  { name: 'faces', folders: ['cli', 'api', 'daemon', 'plugin'] },
+];
 const dirs = (names) => names.map((name) => `./src/${name}`);
 const zone = (targets, from, message) =>
   targets.map((target) => ({ target: `./src/${target}`, from: dirs(from), message }));
 const LAYER_ZONES = [
-  ...zone(
-    ['core'],
-    [...BASE.slice(1), ...EDGES, ...SERVICES, ...FACES],
-    'core/ imports nothing else of Stowage',
-  ),
-  ...zone(['policy', 'mounts'], [...EDGES, ...SERVICES, ...FACES], 'pure modules import only core/'),
-  ...zone(['policy'], ['mounts'], 'pure modules import only core/'),
-  ...zone(['mounts'], ['policy'], 'pure modules import only core/'),
-  ...zone(
-    EDGES,
-    [...SERVICES, ...FACES],
-    'the I/O edges (engine, catalog, config, targets, archive) import no service or face',
-  ),
-  ...zone(SERVICES, FACES, 'services import no face (cli, api, daemon, plugin)'),
+  ...LAYERS.flatMap((layer, index) => {
+    const above = LAYERS.slice(index + 1).flatMap((upper) => upper.folders);
+    return layer.folders.flatMap((folder) => {
+      const siblings = layer.isolated ? layer.folders.filter((other) => other !== folder) : [];
+      const from = [...above, ...siblings];
+      return from.length
+        ? zone([folder], from, `${folder}/ is in the ${layer.name} layer: it imports only from below`)
+        : [];
+    });
+  }),
   ...zone(
     ['api'],
     ['daemon', 'cli', 'plugin', 'engine'],

@@ -30,7 +30,17 @@ await build({
   platform: 'node',
   target: 'node22',
   // Dependencies used only by some commands stay outside and load on first use.
-  external: ['ssh2', 'cpu-features', 'docker-modem', 'zod', 'yaml', 'tar-stream'],
+  external: [
+    'ssh2',
+    'cpu-features',
+    'docker-modem',
+    'zod',
+    'yaml',
+    'tar-stream',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
+    'nodemailer',
+  ],
   // The bundle finds the dashboard's files next to itself (src/api/dashboard-assets.ts).
   define: { 'import.meta.dirname': '__dirname' },
   logLevel: 'warning',
