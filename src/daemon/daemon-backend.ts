@@ -51,7 +51,11 @@ export class DaemonBackend implements ApiBackend {
 
   constructor(services: DaemonServices) {
     this.#services = services;
-    this.#metrics = new DaemonMetrics(services.inventory, services.context.catalog, () => services.config().cost.pricePerGbMonth);
+    this.#metrics = new DaemonMetrics(
+      services.inventory,
+      services.context.catalog,
+      () => services.config().cost.pricePerGbMonth,
+    );
   }
 
   async listVolumes(query: Parameters<ApiBackend['listVolumes']>[0]) {
@@ -153,7 +157,10 @@ export class DaemonBackend implements ApiBackend {
     });
   }
 
-  startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }) {
+  startRestore(
+    backupId: number,
+    options: { volume?: string; force?: boolean; stop?: boolean; path?: string },
+  ) {
     const { context } = this.#services;
     return this.jobs.start('restore', `#${backupId}`, async () => {
       const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
@@ -161,6 +168,7 @@ export class DaemonBackend implements ApiBackend {
         source,
         ...(options.volume ? { volume: options.volume } : {}),
         ...(options.force ? { force: true } : {}),
+        ...(options.stop ? { stop: true } : {}),
         ...(options.path !== undefined ? { path: options.path } : {}),
       });
       return {

@@ -128,6 +128,12 @@ export interface ContainerApi {
   getArchive(id: string, path: string, signal?: AbortSignal): Promise<Readable>;
   /** Extracts an uncompressed tar stream into `path` inside the container. */
   putArchive(id: string, path: string, tar: Readable): Promise<void>;
+  /**
+   * Deletes everything in the volume mounted at `mountPath` of a container that is not running, keeping
+   * the volume (and the mount point). The caller checks that it worked: an engine that cannot do it leaves
+   * the volume as it was, or partly emptied.
+   */
+  clearMount(id: string, mountPath: string): Promise<void>;
 }
 
 export interface ImageApi {

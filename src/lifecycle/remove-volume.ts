@@ -26,16 +26,26 @@ export async function removeVolume(
   await engine.volumes.remove(name);
 }
 
-/** `operation` names what was refused (`remove`, `rename`...); `then` is what to run once they are gone. */
+/**
+ * `operation` names what was refused (`remove`, `rename`...); `then` is what to run once they are gone;
+ * `hint` replaces the advice when removing the containers is not what the user should do.
+ */
 export function inUseError(
   name: string,
   users: readonly VolumeUser[],
   operation = 'remove',
   then = `stowage rm ${name}`,
+  hint?: string,
 ): StowageError {
   const names = [...new Set(users.map((u) => `${u.containerName} (${u.running ? 'running' : 'stopped'})`))];
-  const containers = [...new Set(users.map((u) => u.containerName))].join(' ');
+  const containers = [...new Set(users.map((u) => u.containerName))];
+  const running = [...new Set(users.filter((u) => u.running).map((u) => u.containerName))];
+  const stopFirst = running.length
+    ? `stop ${running.join(', ')} (\`docker stop ${running.join(' ')}\`), `
+    : '';
   return new StowageError('in-use', `${operation} ${name}: volume is in use by ${names.join(', ')}`, {
-    hint: `remove those containers first (\`docker rm -f ${containers}\`), then run \`${then}\` again`,
+    hint:
+      hint ??
+      `${stopFirst}remove ${containers.length === 1 ? 'that container' : 'those containers'} (\`docker rm ${containers.join(' ')}\`), then run \`${then}\` again`,
   });
 }
