@@ -183,17 +183,16 @@ export async function withVolumeStopped<T>(
     reason: '--stop',
   }));
   const release = await holdContainers(engine, actions, journal, options.stopTimeout);
-  let problems: string[] = [];
+  let result: T;
   try {
-    const result = await work();
-    problems = await release();
-    return { result, stopped: actions.map((a) => a.name), problems };
+    result = await work();
   } catch (error) {
-    problems = await release();
+    const problems = await release();
     if (problems.length && error instanceof Error)
       error.message = `${error.message}; and ${problems.join('; ')}`;
     throw error;
   }
+  return { result, stopped: actions.map((a) => a.name), problems: await release() };
 }
 
 function runningUsersError(
