@@ -121,8 +121,8 @@ export async function restoreArchive(
     };
     // Replacing contents under a running container would mix old and new files in its view: its running
     // users are stopped (--stop) or named. Containers that only reference the volume stay as they are.
-    if (replacing)
-      notes.push(...(await replaceHeld(engine, volume.name, request, source.label, journal, fill)));
+    const archive = source.record ? String(source.record.id) : source.label;
+    if (replacing) notes.push(...(await replaceHeld(engine, volume.name, request, archive, journal, fill)));
     else await fill();
     return { volume: volume.name, created, replaced: safetyBackup !== undefined, safetyBackup, plan, notes };
   } finally {

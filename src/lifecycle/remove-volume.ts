@@ -40,12 +40,11 @@ export function inUseError(
   const names = [...new Set(users.map((u) => `${u.containerName} (${u.running ? 'running' : 'stopped'})`))];
   const containers = [...new Set(users.map((u) => u.containerName))];
   const running = [...new Set(users.filter((u) => u.running).map((u) => u.containerName))];
-  const stopFirst = running.length
-    ? `stop ${running.join(', ')} (\`docker stop ${running.join(' ')}\`), `
-    : '';
+  const stopFirst = running.length ? `docker stop ${running.join(' ')} && ` : '';
+  const those = containers.length === 1 ? 'that container' : 'those containers';
   return new StowageError('in-use', `${operation} ${name}: volume is in use by ${names.join(', ')}`, {
     hint:
       hint ??
-      `${stopFirst}remove ${containers.length === 1 ? 'that container' : 'those containers'} (\`docker rm ${containers.join(' ')}\`), then run \`${then}\` again`,
+      `remove ${those} first (\`${stopFirst}docker rm ${containers.join(' ')}\`), then run \`${then}\` again`,
   });
 }
