@@ -221,5 +221,74 @@ describe(
       assert.notEqual(startedAt(app), startedBefore, 'it had been stopped');
       assert.equal(files(volume), './old', 'the contents were not touched');
     });
+
+    test('rename names the containers and says what to do instead; it never advises docker rm -f', () => {
+      const volume = `stop-rename-${s.id}`;
+      s.volume(volume);
+      const app = `renamed-app-${s.id}`;
+      const parked = `renamed-parked-${s.id}`;
+      s.container(app, ['-v', `${volume}:/d`]);
+      s.container(parked, ['-v', `${volume}:/d`], ['true'], false);
+      const refused = s.stowage(['rename', volume, `${volume}-new`]);
+      assert.equal(refused.status, 4, refused.stderr);
+      assert.match(
+        refused.stderr,
+        new RegExp(`volume is in use by ${app} \\(running\\), ${parked} \\(stopped\\)`),
+      );
+      assert.match(refused.stderr, new RegExp(`docker stop ${app}\``));
+      assert.match(refused.stderr, new RegExp(`stowage clone ${volume} ${volume}-new\``));
+      assert.match(refused.stderr, new RegExp(`recreate ${app} ${parked} with ${volume}-new`));
+      assert.doesNotMatch(refused.stderr, /\.\.\.|rm -f/);
+      assert.ok(running(app));
+    });
+
+    test('the API restore takes stop: the running user is stopped and started again', async () => {
+      const volume = `stop-api-${s.id}`;
+      s.volume(volume);
+      dockerOk('run', '--rm', '-v', `${volume}:/d`, IMAGE, 'sh', '-c', 'echo old > /d/old');
+      const app = `api-app-${s.id}`;
+      s.container(app, ['-v', `${volume}:/d`]);
+      const startedBefore = startedAt(app);
+      const port = 21_000 + Math.floor(Math.random() * 2000);
+      const daemon = await s.daemon(port);
+      try {
+        const token = s.stowage(['token']).stdout.trim();
+        const call = async (path: string, body?: unknown) => {
+          const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+            method: body === undefined ? 'GET' : 'POST',
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          return {
+            status: response.status,
+            body: (await response.json()) as { id: string; state: string; error: unknown },
+          };
+        };
+        const finished = async (id: string) => {
+          for (;;) {
+            const job = (await call(`/api/jobs/${id}`)).body;
+            if (job.state !== 'running') return job;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        };
+        // Refused without stop: at submission (409) or by the job, naming the running container.
+        const refused = await call(`/api/backups/${archive}/restore`, { volume, force: true });
+        const refusal = refused.status === 409 ? refused.body : (await finished(refused.body.id)).error;
+        assert.ok(refused.status === 409 || refused.status === 202, String(refused.status));
+        assert.match(JSON.stringify(refusal), new RegExp(`in use by running container ${app}`));
+        const started = await call(`/api/backups/${archive}/restore`, { volume, force: true, stop: true });
+        assert.equal(started.status, 202, JSON.stringify(started.body));
+        const job = await finished(started.body.id);
+        assert.equal(job.state, 'succeeded', JSON.stringify(job));
+      } finally {
+        daemon.child.kill('SIGKILL');
+      }
+      assert.equal(files(volume), './a\n./a/f\n./x');
+      assert.ok(running(app));
+      assert.notEqual(startedAt(app), startedBefore);
+    });
   },
 );
