@@ -71,7 +71,10 @@ export interface ApiBackend {
   listBackups(volume: string | undefined): BackupRecord[];
   startBackup(volume: string, options: { gzip?: boolean; stop?: boolean; pause?: boolean }): Job;
   startVerify(backupId: number, options: { restoreTest?: boolean }): Job;
-  startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }): Job;
+  startRestore(
+    backupId: number,
+    options: { volume?: string; force?: boolean; stop?: boolean; path?: string },
+  ): Job;
   startClone(source: string, destination: string): Job;
   /** Every schedule (config and volume labels) with its next fire and last run. */
   listSchedules(): ScheduleStatus[];
