@@ -51,11 +51,7 @@ export class DaemonBackend implements ApiBackend {
 
   constructor(services: DaemonServices) {
     this.#services = services;
-    this.#metrics = new DaemonMetrics(
-      services.inventory,
-      services.context.catalog,
-      () => services.config().cost.pricePerGbMonth,
-    );
+    this.#metrics = new DaemonMetrics(services.inventory, services.context.catalog, () => services.config().cost.pricePerGbMonth);
   }
 
   async listVolumes(query: Parameters<ApiBackend['listVolumes']>[0]) {
@@ -157,10 +153,7 @@ export class DaemonBackend implements ApiBackend {
     });
   }
 
-  startRestore(
-    backupId: number,
-    options: { volume?: string; force?: boolean; stop?: boolean; path?: string },
-  ) {
+  startRestore(backupId: number, options: Parameters<ApiBackend['startRestore']>[1]) {
     const { context } = this.#services;
     return this.jobs.start('restore', `#${backupId}`, async () => {
       const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
