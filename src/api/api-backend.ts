@@ -89,7 +89,10 @@ export interface ApiBackend {
    */
   startBackup(volume: string, options: { gzip?: boolean; stop?: boolean; pause?: boolean }): Promise<Job>;
   startVerify(backupId: number, options: { restoreTest?: boolean }): Promise<Job>;
-  startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }): Promise<Job>;
+  startRestore(
+    backupId: number,
+    options: { volume?: string; force?: boolean; stop?: boolean; path?: string },
+  ): Promise<Job>;
   startClone(source: string, destination: string): Promise<Job>;
   /** Every schedule (config and volume labels) with its next fire and last run. */
   listSchedules(): ScheduleStatus[];

@@ -69,7 +69,7 @@ export async function backupVolume(context: BackupContext, request: BackupReques
     pending.push(archive, fileList);
 
     const sockets = engine.local && volume.mountpoint ? findSockets(volume.mountpoint) : Promise.resolve([]);
-    const release = await holdContainers(engine, actions, journal);
+    const release = await holdContainers(engine, actions, journal, request.consistency?.stopTimeout);
     let manifest: ArchiveManifest;
     let releaseProblems: string[] = [];
     try {

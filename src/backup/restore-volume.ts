@@ -5,13 +5,13 @@
  * and with `--force` the safety backup of the replaced contents is put back.
  */
 import { Readable } from 'node:stream';
-import { ArchiveReader } from '../archive/archive-reader.ts';
 import { planRestore, type RestorePlan } from '../archive/restore-plan.ts';
 import { createRestoreParts } from '../archive/restore-stream.ts';
-import { inUseError, isStowageError, StowageError } from '../core/errors.ts';
+import { isStowageError, StowageError } from '../core/errors.ts';
 import type { Engine, EngineVolume, Labels } from '../engine/contract.ts';
 import { HELPER_MOUNT, withHelper } from '../engine/helper-containers.ts';
-import { usersByVolume } from '../inventory/usage.ts';
+import { replaceHeld } from './consistency.ts';
+import { emptyVolume, isEmpty } from './empty-volume.ts';
 import { LocalTarget } from '../targets/local-target.ts';
 import { archiveStream, fileListStream, openArchiveSource, type ArchiveSource } from './archive-source.ts';
 import type { BackupContext } from './backup-context.ts';
@@ -28,6 +28,10 @@ export interface RestoreRequest {
   /** Replace a non-empty volume (after a safety backup). */
   force?: boolean;
   allowDevices?: boolean;
+  /** With `force`: stop the running containers that use the volume, and start them again after. */
+  stop?: boolean;
+  /** Seconds each stopped container gets to exit before it is killed (default 10, as `docker stop`). */
+  stopTimeout?: number;
   /** Only this path of the archive. */
   path?: string;
   /** Driver and options for a volume the restore creates (the archived ones are reused only when harmless). */
@@ -81,44 +85,45 @@ export async function restoreArchive(
     let volume: EngineVolume;
     let created = false;
     let safetyBackup: string | undefined;
+    let replacing = false;
     if (!existing) {
       volume = await engine.volumes.create(newVolumeSpec(volumeName, request, source, notes));
       created = true;
     } else {
       volume = existing;
-      if (!(await isEmpty(engine, volume.name, journal))) {
-        if (!request.force) {
-          throw new StowageError('conflict', `restore into ${volume.name}: volume is not empty`, {
-            hint: `restore into a new volume with --to NEW, or replace its contents with --force (a safety backup is taken first)`,
-          });
-        }
-        const users = usersByVolume(await engine.containers.list()).get(volume.name) ?? [];
-        if (users.length)
-          throw inUseError(
-            volume.name,
-            users,
-            'restore --force into',
-            `stowage restore ... --to ${volume.name} --force`,
-          );
-        safetyBackup = await takeSafetyBackup(context, volume.name);
-        await recreate(engine, volume);
+      replacing = !(await isEmpty(engine, volume.name, journal));
+      if (replacing && !request.force) {
+        throw new StowageError('conflict', `restore into ${volume.name}: volume is not empty`, {
+          hint: `restore into a new volume with --to NEW, or replace its contents with --force (a safety backup is taken first)`,
+        });
       }
     }
-    try {
-      await write(engine, volume.name, source, plan, journal);
-    } catch (error) {
-      await rollBack(context, volume, { created, safetyBackup }, journal).catch((rollbackError: Error) => {
-        notes.push(`could not put ${volume.name} back as it was: ${rollbackError.message}`);
-      });
-      throw new StowageError('failed', `restore into ${volume.name} failed: ${(error as Error).message}`, {
-        hint: created
-          ? 'the volume it created was removed'
-          : safetyBackup
-            ? `its previous contents were put back (safety backup ${safetyBackup})`
-            : 'the volume was emptied again',
-        cause: error,
-      });
-    }
+    const fill = async () => {
+      if (replacing) {
+        safetyBackup = await takeSafetyBackup(context, volume.name);
+        await emptyVolume(engine, volume, journal);
+      }
+      try {
+        await write(engine, volume.name, source, plan, journal);
+      } catch (error) {
+        await rollBack(context, volume, { created, safetyBackup }, journal).catch((rollbackError: Error) => {
+          notes.push(`could not put ${volume.name} back as it was: ${rollbackError.message}`);
+        });
+        throw new StowageError('failed', `restore into ${volume.name} failed: ${(error as Error).message}`, {
+          hint: created
+            ? 'the volume it created was removed'
+            : safetyBackup
+              ? `its previous contents were put back (safety backup ${safetyBackup})`
+              : 'the volume was emptied again',
+          cause: error,
+        });
+      }
+    };
+    // Replacing contents under a running container would mix old and new files in its view: its running
+    // users are stopped (--stop) or named. Containers that only reference the volume stay as they are.
+    const archive = source.record ? String(source.record.id) : source.label;
+    if (replacing) notes.push(...(await replaceHeld(engine, volume.name, request, archive, journal, fill)));
+    else await fill();
     return { volume: volume.name, created, replaced: safetyBackup !== undefined, safetyBackup, plan, notes };
   } finally {
     lock.release();
@@ -155,32 +160,6 @@ function newVolumeSpec(name: string, request: RestoreRequest, source: ArchiveSou
     }
   }
   return { name, driver, options, labels: archived?.labels ?? {} };
-}
-
-/** Empty = the archive API lists only the volume's root folder. */
-async function isEmpty(engine: Engine, volume: string, journal: RunJournal): Promise<boolean> {
-  return withHelper(
-    engine,
-    {
-      mounts: [{ volume, target: HELPER_MOUNT, readOnly: true }],
-      purpose: 'restore-check',
-      tracker: journal,
-    },
-    async (helper) => {
-      const controller = new AbortController();
-      const stream = await engine.containers.getArchive(helper, `${HELPER_MOUNT}/.`, controller.signal);
-      let entries = 0;
-      try {
-        for await (const entry of new ArchiveReader(stream)) {
-          void entry;
-          if (++entries > 1) break;
-        }
-      } finally {
-        controller.abort(new Error('enough read'));
-      }
-      return entries <= 1;
-    },
-  );
 }
 
 async function write(
@@ -224,17 +203,6 @@ async function write(
   );
 }
 
-/** Removes and recreates a volume with its driver, options and labels: the only way to empty it. */
-async function recreate(engine: Engine, volume: EngineVolume): Promise<void> {
-  await engine.volumes.remove(volume.name);
-  await engine.volumes.create({
-    name: volume.name,
-    driver: volume.driver,
-    options: volume.options,
-    labels: volume.labels,
-  });
-}
-
 /** The replaced contents go to `<data-dir>/safety/` first, recorded in the catalog like any backup. */
 async function takeSafetyBackup(context: BackupContext, volume: string): Promise<string> {
   const target = new LocalTarget(join(context.dataDir, 'safety'));
@@ -253,7 +221,7 @@ async function rollBack(
     await engine.volumes.remove(volume.name);
     return;
   }
-  await recreate(engine, volume);
+  await emptyVolume(engine, volume, journal);
   if (state.safetyBackup) {
     const source = await openArchiveSource(state.safetyBackup, context.catalog);
     const plan = await planRestore(await archiveStream(source), {

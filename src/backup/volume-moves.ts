@@ -43,9 +43,23 @@ export async function renameVolume(
 ): Promise<MoveResult> {
   const { engine } = context;
   await engine.volumes.inspect(source);
-  // Containers refer to a volume by name: they would keep the old one. Recreate them after the rename.
   const users = usersByVolume(await engine.containers.list()).get(source) ?? [];
-  if (users.length) throw inUseError(source, users, 'rename', `stowage rename ${source} ${destination}`);
+  if (users.length) {
+    // Docker cannot change a container's mounts, and removes no volume a container references: the
+    // containers must be recreated on the new name, which only their owner (a compose file...) can do.
+    const containers = [...new Set(users.map((u) => u.containerName))].join(' ');
+    const running = [...new Set(users.filter((u) => u.running).map((u) => u.containerName))].join(' ');
+    throw inUseError(
+      source,
+      users,
+      'rename',
+      `stowage rename ${source} ${destination}`,
+      'containers name their volumes and Docker cannot change the name a container uses: ' +
+        (running ? `stop ${running} (\`docker stop ${running}\`), ` : '') +
+        `copy the data with \`stowage clone ${source} ${destination}\`, recreate ${containers} with ` +
+        `${destination} (e.g. in their compose file), then remove the old volume with \`stowage rm ${source}\``,
+    );
+  }
   const result = await copyBetween(context, engine, source, destination, options);
   await engine.volumes.remove(source);
   // A protection mark follows the volume to its new name.

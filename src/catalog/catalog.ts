@@ -62,7 +62,9 @@ export function openCatalog(dataDir: string, migrations: readonly Migration[] = 
       cause: error,
     });
   }
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  // busy_timeout first: switching a new file to WAL takes a lock that another process opening it at the
+  // same moment may hold, and without the timeout that is an immediate "database is locked".
+  db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;');
   try {
     migrate(db, migrations);
   } catch (error) {
@@ -72,9 +74,12 @@ export function openCatalog(dataDir: string, migrations: readonly Migration[] = 
   return new Catalog(db);
 }
 
+const userVersion = (db: DatabaseSync) =>
+  (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+
 /** Applies pending migrations in one transaction each. @throws when the file is newer than this Stowage. */
 export function migrate(db: DatabaseSync, migrations: readonly Migration[]): number {
-  const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  const current = userVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
     throw new StowageError(
@@ -88,6 +93,11 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[]): num
   for (const migration of migrations.filter((m) => m.version > current)) {
     db.exec('BEGIN IMMEDIATE');
     try {
+      // Another process may have applied it while this one waited for the lock.
+      if (userVersion(db) >= migration.version) {
+        db.exec('COMMIT');
+        continue;
+      }
       db.exec(migration.sql);
       db.exec(`PRAGMA user_version = ${migration.version}`);
       db.exec('COMMIT');

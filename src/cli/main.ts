@@ -186,6 +186,10 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--gzip', 'gzip instead of zstd, so plain `tar xzf` restores the archive anywhere')
     .option('--stop', 'stop the running containers that use the volume during the backup, and restart them')
     .option('--pause', 'pause them instead')
+    .option(
+      '--stop-timeout <seconds>',
+      'with --stop: seconds each container gets to exit before it is killed (default 10); all are stopped at once',
+    )
     .option('--concurrency <n>', 'volumes backed up at once')
     .option('--json', 'print JSON')
     .action(async (names: string[], options: BackupOptions, command: Command) =>
@@ -200,6 +204,11 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .argument('<archive>', 'archive file, or backup ID from `stowage backups`')
     .option('--to <volume>', "volume to restore into (default: the archived volume's name)")
     .option('-f, --force', 'replace a non-empty volume (its contents are backed up first)')
+    .option(
+      '--stop',
+      'with --force: stop the running containers that use the volume during the restore, and start them again',
+    )
+    .option('--stop-timeout <seconds>', 'with --stop: seconds each container gets to exit (default 10)')
     .option('--path <path>', 'restore only this path of the archive')
     .option('--allow-devices', 'restore device files too')
     .option('-d, --driver <name>', 'driver for a volume the restore creates')
@@ -300,7 +309,9 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
 
   program
     .command('rename')
-    .description('rename a volume: clone, verify, then remove the old name (refused while containers use it)')
+    .description(
+      'rename a volume: clone, verify, then remove the old name (refused while containers reference it)',
+    )
     .argument('<old>', 'current name')
     .argument('<new>', 'new name')
     .option('--json', 'print JSON')

@@ -40,17 +40,24 @@ export interface ReferencingContainer {
 
 /**
  * The refusal of an operation on a volume that containers reference, naming them. `operation` names what
- * was refused (`remove`, `rename`...); `then` is what to run once they are gone.
+ * was refused (`remove`, `rename`...); `then` is what to run once they are gone; `hint` replaces the advice
+ * when removing the containers is not what the user should do.
  */
 export function inUseError(
   name: string,
   users: readonly ReferencingContainer[],
   operation = 'remove',
   then = `stowage rm ${name}`,
+  hint?: string,
 ): StowageError {
   const names = [...new Set(users.map((u) => `${u.containerName} (${u.running ? 'running' : 'stopped'})`))];
-  const containers = [...new Set(users.map((u) => u.containerName))].join(' ');
+  const containers = [...new Set(users.map((u) => u.containerName))];
+  const running = [...new Set(users.filter((u) => u.running).map((u) => u.containerName))];
+  const stopFirst = running.length ? `docker stop ${running.join(' ')} && ` : '';
+  const those = containers.length === 1 ? 'that container' : 'those containers';
   return new StowageError('in-use', `${operation} ${name}: volume is in use by ${names.join(', ')}`, {
-    hint: `remove those containers first (\`docker rm -f ${containers}\`), then run \`${then}\` again`,
+    hint:
+      hint ??
+      `remove ${those} first (\`${stopFirst}docker rm ${containers.join(' ')}\`), then run \`${then}\` again`,
   });
 }

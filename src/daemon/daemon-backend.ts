@@ -64,7 +64,11 @@ export class DaemonBackend implements ApiBackend {
 
   constructor(services: DaemonServices) {
     this.#services = services;
-    this.#metrics = new DaemonMetrics(services.inventory, services.context.catalog, () => services.config().cost.pricePerGbMonth);
+    this.#metrics = new DaemonMetrics(
+      services.inventory,
+      services.context.catalog,
+      () => services.config().cost.pricePerGbMonth,
+    );
   }
 
   async listVolumes(query: Parameters<ApiBackend['listVolumes']>[0]) {
@@ -134,76 +138,94 @@ export class DaemonBackend implements ApiBackend {
     // failure metric's labels to volumes that exist.
     await context.engine.volumes.inspect(volume);
     const hold = this.#claim([volume], 'backup');
-    return hold(this.jobs.start('backup', volume, async (control) => {
-      try {
-        const result = await backupVolume(context, {
-          volume,
-          target,
-          compression: options.gzip ? 'gzip' : config.compression,
-          consistency: { ...(options.stop ? { stop: true } : {}), ...(options.pause ? { pause: true } : {}) },
-          signal: control.signal,
-          onProgress: (p) =>
-            control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
-        });
-        return {
-          backupId: result.id,
-          files: result.manifest.contents.files,
-          bytes: result.manifest.contents.bytes,
-          durationMs: result.durationMs,
-        };
-      } catch (error) {
-        this.#metrics.backupFailures.inc({ volume });
-        throw error;
-      }
-    }));
+    return hold(
+      this.jobs.start('backup', volume, async (control) => {
+        try {
+          const result = await backupVolume(context, {
+            volume,
+            target,
+            compression: options.gzip ? 'gzip' : config.compression,
+            consistency: {
+              ...(options.stop ? { stop: true } : {}),
+              ...(options.pause ? { pause: true } : {}),
+            },
+            signal: control.signal,
+            onProgress: (p) =>
+              control.progress({
+                bytes: p.bytes,
+                entries: p.entries,
+                expectedBytes: p.expectedBytes ?? null,
+              }),
+          });
+          return {
+            backupId: result.id,
+            files: result.manifest.contents.files,
+            bytes: result.manifest.contents.bytes,
+            durationMs: result.durationMs,
+          };
+        } catch (error) {
+          this.#metrics.backupFailures.inc({ volume });
+          throw error;
+        }
+      }),
+    );
   }
 
   startVerify(backupId: number, options: { restoreTest?: boolean }) {
     const { context } = this.#services;
     this.#record(backupId); // an unknown ID is a 404 now, not a job that fails
-    return Promise.resolve(this.jobs.start('verify', `#${backupId}`, async () => {
-      const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
-      const result = await verifyBackup(source, context.catalog, options.restoreTest ? context : undefined);
-      return {
-        ok: result.ok,
-        problems: result.report.problems.map((p) => p.message),
-        restoreTest: result.restoreTest ?? null,
-      };
-    }));
+    return Promise.resolve(
+      this.jobs.start('verify', `#${backupId}`, async () => {
+        const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
+        const result = await verifyBackup(source, context.catalog, options.restoreTest ? context : undefined);
+        return {
+          ok: result.ok,
+          problems: result.report.problems.map((p) => p.message),
+          restoreTest: result.restoreTest ?? null,
+        };
+      }),
+    );
   }
 
-  startRestore(backupId: number, options: { volume?: string; force?: boolean; path?: string }) {
+  startRestore(backupId: number, options: Parameters<ApiBackend['startRestore']>[1]) {
     const { context } = this.#services;
     const hold = this.#claim([options.volume ?? this.#record(backupId).volume], 'restore');
-    return Promise.resolve(hold(this.jobs.start('restore', `#${backupId}`, async () => {
-      const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
-      const result = await restoreArchive(context, {
-        source,
-        ...(options.volume ? { volume: options.volume } : {}),
-        ...(options.force ? { force: true } : {}),
-        ...(options.path !== undefined ? { path: options.path } : {}),
-      });
-      return {
-        volume: result.volume,
-        created: result.created,
-        replaced: result.replaced,
-        safetyBackup: result.safetyBackup ?? null,
-        files: result.plan.selected.files,
-      };
-    })));
+    return Promise.resolve(
+      hold(
+        this.jobs.start('restore', `#${backupId}`, async () => {
+          const source = await openArchiveSource(String(this.#record(backupId).id), context.catalog);
+          const result = await restoreArchive(context, {
+            source,
+            ...(options.volume ? { volume: options.volume } : {}),
+            ...(options.force ? { force: true } : {}),
+            ...(options.stop ? { stop: true } : {}),
+            ...(options.path !== undefined ? { path: options.path } : {}),
+          });
+          return {
+            volume: result.volume,
+            created: result.created,
+            replaced: result.replaced,
+            safetyBackup: result.safetyBackup ?? null,
+            files: result.plan.selected.files,
+          };
+        }),
+      ),
+    );
   }
 
   async startClone(source: string, destination: string) {
     await this.#services.context.engine.volumes.inspect(source);
     const hold = this.#claim([source, destination], 'clone');
-    return hold(this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
-      const result = await cloneVolume(this.#services.context, source, destination, {
-        signal: control.signal,
-        onProgress: (p) =>
-          control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
-      });
-      return { files: result.files, bytes: result.bytes, droppedOptions: result.droppedOptions };
-    }));
+    return hold(
+      this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {
+        const result = await cloneVolume(this.#services.context, source, destination, {
+          signal: control.signal,
+          onProgress: (p) =>
+            control.progress({ bytes: p.bytes, entries: p.entries, expectedBytes: p.expectedBytes ?? null }),
+        });
+        return { files: result.files, bytes: result.bytes, droppedOptions: result.droppedOptions };
+      }),
+    );
   }
 
   listSchedules() {
@@ -275,7 +297,8 @@ export class DaemonBackend implements ApiBackend {
   }
 
   async engineInfo(): Promise<EngineSummary> {
-    const { id, name, serverVersion, apiVersion, os, dockerRootDir } = await this.#services.context.engine.info();
+    const { id, name, serverVersion, apiVersion, os, dockerRootDir } =
+      await this.#services.context.engine.info();
     return { id, name, serverVersion, apiVersion, os, dockerRootDir };
   }
 

@@ -136,12 +136,31 @@ export interface ContainerApi {
   getArchive(id: string, path: string, signal?: AbortSignal): Promise<Readable>;
   /** Extracts an uncompressed tar stream into `path` inside the container. */
   putArchive(id: string, path: string, tar: Readable): Promise<void>;
+  /**
+   * Deletes everything in the volume mounted at `mountPath` of a container that is not running, keeping
+   * the volume (and the mount point). The caller checks that it worked: an engine that cannot do it leaves
+   * the volume as it was, or partly emptied.
+   */
+  clearMount(id: string, mountPath: string): Promise<void>;
+}
+
+export interface ImageSpec {
+  /** `repository:tag`. */
+  reference: string;
+  /** The root filesystem as a tar, the same bytes every time (fixed times and owners). */
+  layer: Buffer;
+  cmd: string[];
+  labels: Labels;
 }
 
 export interface ImageApi {
   exists(reference: string): Promise<boolean>;
-  /** `docker import`: a root filesystem tar becomes image `reference`, with Dockerfile-style changes. */
-  importRootfs(tar: Readable, reference: string, changes: string[]): Promise<void>;
+  /**
+   * `docker load` of a one-layer image made from `spec`. Nothing in it depends on the time or the caller:
+   * the same spec gives the same image ID on an engine, so loading it again, even from several processes at
+   * once, tags that same image and leaves no untagged (`<none>`) image behind, unlike `docker import`.
+   */
+  loadImage(spec: ImageSpec): Promise<void>;
 }
 
 /** One entry of the engine's event stream, in Stowage's terms. */

@@ -1,5 +1,6 @@
 /** Containers over the engine API; Stowage's helpers are invisible to list(). */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
 import { isStowageError } from '../core/errors.ts';
 import { LABELS } from '../core/labels.ts';
 import type {
@@ -139,6 +140,28 @@ export class DockerContainers implements ContainerApi {
       query: { path: archivePath, noOverwriteDirNonDir: true },
       operation: `write into ${archivePath} of container ${short(id)}`,
     });
+  }
+
+  /**
+   * The engine removes a volume only when no container references it, even a stopped one; and a helper runs
+   * no process that could delete files. But extracting a tar entry that is a file over an existing folder
+   * makes the engine delete that folder first (`os.RemoveAll`): an entry named like the mount point deletes
+   * everything in the volume, then fails on the mount point itself ("device or resource busy"), which is
+   * the expected end. Without `noOverwriteDirNonDir=false` the engine would refuse before deleting.
+   */
+  async clearMount(id: string, mountPath: string): Promise<void> {
+    const slash = mountPath.lastIndexOf('/');
+    const tar = pack();
+    tar.entry({ name: mountPath.slice(slash + 1), mode: 0o600 }, '');
+    tar.finalize();
+    try {
+      await this.#http.upload(path(id, '/archive'), Readable.from(tar), {
+        query: { path: mountPath.slice(0, slash) || '/', noOverwriteDirNonDir: false },
+        operation: `empty ${mountPath} of container ${short(id)}`,
+      });
+    } catch (error) {
+      if (!/device or resource busy|EBUSY/i.test((error as Error).message)) throw error;
+    }
   }
 
   async #all(): Promise<WireContainerSummary[]> {

@@ -1,15 +1,14 @@
 /**
- * Helper containers: created from a tiny image Stowage builds itself (never pulled), mounting volumes,
+ * Helper containers: created from a tiny image Stowage makes itself and loads (never pulled), mounting volumes,
  * never started. The engine's archive API streams a volume's contents out of and into them, so data moves
  * without host access and works on remote engines. Every helper is labelled (hidden from listings) and
  * removed when its work ends, whatever happened.
  */
 import { hostname } from 'node:os';
-import { Readable } from 'node:stream';
-import { pack } from 'tar-stream';
 import { LABELS } from '../core/labels.ts';
 import { VERSION } from '../core/version.ts';
 import type { Engine } from './contract.ts';
+import { fixedTar } from './fixed-tar.ts';
 
 export const HELPER_IMAGE = `stowage/helper:${VERSION}`;
 /** Where a helper mounts the volume it works on (the second volume of a pair goes at /w). */
@@ -28,21 +27,44 @@ export interface HelperRequest {
   tracker?: HelperTracker;
 }
 
-/** Builds the helper image with `docker import` when the engine lacks it. */
+const ensured = new WeakMap<Engine, Promise<void>>();
+
+/**
+ * Loads the helper image when the engine lacks it. The image is the same bytes every time (see
+ * `loadImage`), so processes that find it missing at the same moment all load one image: no lock is
+ * needed, even between processes with different data folders. Within a process, one load is shared.
+ */
 export async function ensureHelperImage(engine: Engine): Promise<void> {
+  let pending = ensured.get(engine);
+  if (!pending) {
+    pending = loadHelperImage(engine);
+    ensured.set(engine, pending);
+    // A failed load is tried again by the next caller; a done one is checked again (the image may be removed).
+    void pending.then(
+      () => ensured.delete(engine),
+      () => ensured.delete(engine),
+    );
+  }
+  return pending;
+}
+
+async function loadHelperImage(engine: Engine): Promise<void> {
   if (await engine.images.exists(HELPER_IMAGE)) return;
-  const rootfs = pack();
-  rootfs.entry(
-    { name: 'stowage-helper', mode: 0o644 },
-    'Containers from this image move volume data for Stowage and are never started.\n',
+  const layer = await fixedTar(
+    [
+      [
+        'stowage-helper',
+        Buffer.from('Containers from this image move volume data for Stowage and are never started.\n'),
+      ],
+    ],
+    ['v', 'w'],
   );
-  rootfs.entry({ name: 'v', type: 'directory', mode: 0o755 });
-  rootfs.entry({ name: 'w', type: 'directory', mode: 0o755 });
-  rootfs.finalize();
-  await engine.images.importRootfs(Readable.from(rootfs), HELPER_IMAGE, [
-    'CMD ["/stowage-helper"]',
-    `LABEL ${LABELS.helper}=image`,
-  ]);
+  await engine.images.loadImage({
+    reference: HELPER_IMAGE,
+    layer,
+    cmd: ['/stowage-helper'],
+    labels: { [LABELS.helper]: 'image' },
+  });
 }
 
 /** Runs `work` with a helper container and removes the helper afterwards, also on failure. */

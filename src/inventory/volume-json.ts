@@ -30,5 +30,9 @@ export function volumeJson(record: VolumeRecord) {
 
 /** `inspect`: the volume plus the driver's status and, for anonymous volumes, who created it. */
 export function volumeDetailsJson(details: VolumeDetails) {
-  return { ...volumeJson(details), driverStatus: details.driverStatus ?? null, createdBy: details.createdBy ?? null };
+  return {
+    ...volumeJson(details),
+    driverStatus: details.driverStatus ?? null,
+    createdBy: details.createdBy ?? null,
+  };
 }

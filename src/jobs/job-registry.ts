@@ -51,7 +51,17 @@ export class JobRegistry {
   }
 
   start(kind: string, subject: string, work: (control: JobControl) => Promise<unknown>): Job {
-    const job: Job = { id: randomUUID(), kind, subject, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, progress: null, result: null, error: null };
+    const job: Job = {
+      id: randomUUID(),
+      kind,
+      subject,
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      progress: null,
+      result: null,
+      error: null,
+    };
     this.#jobs.set(job.id, job);
     let lastEmit = 0;
     const control: JobControl = {
@@ -65,24 +75,30 @@ export class JobRegistry {
         }
       },
     };
-    const running = work(control).then(
-      (result) => {
-        job.result = result ?? null;
-        job.state = 'succeeded';
-      },
-      (error: unknown) => {
-        job.state = 'failed';
-        job.error = isStowageError(error)
-          ? { kind: error.kind, message: error.message, hint: error.hint ?? null }
-          : { kind: 'internal', message: error instanceof Error ? error.message : String(error), hint: null };
-      },
-    ).finally(() => {
-      job.finishedAt = new Date().toISOString();
-      this.#running.delete(job.id);
-      this.#events.emit(job.id, { type: 'done', job });
-      this.#events.emit(DONE, job);
-      this.#trim();
-    });
+    const running = work(control)
+      .then(
+        (result) => {
+          job.result = result ?? null;
+          job.state = 'succeeded';
+        },
+        (error: unknown) => {
+          job.state = 'failed';
+          job.error = isStowageError(error)
+            ? { kind: error.kind, message: error.message, hint: error.hint ?? null }
+            : {
+                kind: 'internal',
+                message: error instanceof Error ? error.message : String(error),
+                hint: null,
+              };
+        },
+      )
+      .finally(() => {
+        job.finishedAt = new Date().toISOString();
+        this.#running.delete(job.id);
+        this.#events.emit(job.id, { type: 'done', job });
+        this.#events.emit(DONE, job);
+        this.#trim();
+      });
     this.#running.set(job.id, running);
     return job;
   }
@@ -116,6 +132,7 @@ export class JobRegistry {
 
   #trim(): void {
     const finished = [...this.#jobs.values()].filter((j) => j.state !== 'running');
-    for (const job of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.#jobs.delete(job.id);
+    for (const job of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)))
+      this.#jobs.delete(job.id);
   }
 }

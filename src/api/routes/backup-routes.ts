@@ -42,7 +42,7 @@ export function backupRoutes(app: FastifyInstance, backend: ApiBackend): void {
       reply.code(202).send(await backend.startVerify(request.params.id, request.body ?? {})),
   );
 
-  app.post<{ Params: IdParams; Body: { volume?: string; force?: boolean; path?: string } }>(
+  app.post<{ Params: IdParams; Body: { volume?: string; force?: boolean; stop?: boolean; path?: string } }>(
     '/api/backups/:id/restore',
     {
       schema: {
@@ -54,6 +54,7 @@ export function backupRoutes(app: FastifyInstance, backend: ApiBackend): void {
           properties: {
             volume: volumeName,
             force: { type: 'boolean' },
+            stop: { type: 'boolean' },
             path: { type: 'string', maxLength: 4096 },
           },
         },

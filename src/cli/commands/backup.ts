@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { backupVolume, type BackupResult } from '../../backup/backup-volume.ts';
+import { parseStopTimeout } from '../../backup/consistency.ts';
 import { mapLimited } from '../../core/concurrency.ts';
 import { invalid, isStowageError, StowageError } from '../../core/errors.ts';
 import { LABELS } from '../../core/labels.ts';
@@ -16,6 +17,7 @@ export interface BackupOptions {
   gzip?: boolean;
   stop?: boolean;
   pause?: boolean;
+  stopTimeout?: string;
   concurrency?: string;
   json?: boolean;
 }
@@ -31,6 +33,7 @@ export async function backup(session: CliSession, names: string[], options: Back
   const concurrency = Number(options.concurrency ?? config.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw invalid(`invalid --concurrency "${options.concurrency}"`, 'give a whole number of 1 or more');
+  const stopTimeout = parseStopTimeout(options.stopTimeout);
   const context = await session.backupContext();
   const engine = context.engine;
   const volumes = names.length
@@ -56,6 +59,7 @@ export async function backup(session: CliSession, names: string[], options: Back
             consistency: {
               ...(options.stop ? { stop: true } : {}),
               ...(options.pause ? { pause: true } : {}),
+              ...(stopTimeout !== undefined ? { stopTimeout } : {}),
             },
             signal,
             ...(expected !== undefined ? { expectedBytes: expected } : {}),

@@ -1,4 +1,5 @@
 import { openArchiveSource } from '../../backup/archive-source.ts';
+import { parseStopTimeout } from '../../backup/consistency.ts';
 import { restoreArchive } from '../../backup/restore-volume.ts';
 import { formatBytes } from '../../core/units.ts';
 import { parseOptionList } from '../../lifecycle/local-driver-options.ts';
@@ -7,6 +8,8 @@ import type { CliSession } from '../session.ts';
 export interface RestoreOptions {
   to?: string;
   force?: boolean;
+  stop?: boolean;
+  stopTimeout?: string;
   path?: string;
   allowDevices?: boolean;
   driver?: string;
@@ -15,12 +18,15 @@ export interface RestoreOptions {
 }
 
 export async function restore(session: CliSession, archive: string, options: RestoreOptions): Promise<void> {
+  const stopTimeout = parseStopTimeout(options.stopTimeout);
   const context = await session.backupContext();
   const source = await openArchiveSource(archive, context.catalog);
   const result = await restoreArchive(context, {
     source,
     ...(options.to ? { volume: options.to } : {}),
     ...(options.force ? { force: true } : {}),
+    ...(options.stop ? { stop: true } : {}),
+    ...(stopTimeout !== undefined ? { stopTimeout } : {}),
     ...(options.allowDevices ? { allowDevices: true } : {}),
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.driver ? { driver: options.driver } : {}),
