@@ -211,9 +211,12 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
 
   program
     .command('verify')
-    .description('re-read an archive and check every checksum; --restore-test also restores and compares it')
+    .description(
+      'check an archive by every rule restore applies and every checksum; --restore-test also restores and compares it',
+    )
     .argument('<archive>', 'archive file, or backup ID')
     .option('--restore-test', 'restore into a scratch volume, read it back and compare every file')
+    .option('--allow-devices', 'accept device files, as `restore --allow-devices` does')
     .option('--json', 'print JSON')
     .action(async (archive: string, options: VerifyOptions, command: Command) =>
       (await import('./commands/verify.ts')).verify(await sessionFor(command), archive, options),
