@@ -202,7 +202,11 @@ class ExpectedRecords {
  * One difference between the file list and the archive, in words: the content (checksum) first, since
  * that is the one that matters; else every differing attribute with both values.
  */
-function mismatchMessage(expected: FileRecord, actual: FileRecord, differences: string[]): string {
+function mismatchMessage(
+  expected: FileRecord,
+  actual: FileRecord,
+  differences: (keyof FileRecord)[],
+): string {
   if (differences.includes('path')) {
     return `the archive holds ${quoteName(actual.path)} where the file list has ${quoteName(expected.path)}`;
   }
@@ -216,11 +220,9 @@ function mismatchMessage(expected: FileRecord, actual: FileRecord, differences: 
   const show = (record: FileRecord, key: keyof FileRecord) => {
     const value = record[key];
     if (value === undefined) return 'none';
-    return key === 'mode' && typeof value === 'number' ? `0${value.toString(8)}` : String(value);
+    if (typeof value !== 'number') return JSON.stringify(value);
+    return key === 'mode' ? `0${value.toString(8)}` : String(value);
   };
-  const shown = differences.map((key) => {
-    const field = key as keyof FileRecord;
-    return `${key} ${show(actual, field)} (file list: ${show(expected, field)})`;
-  });
+  const shown = differences.map((key) => `${key} ${show(actual, key)} (file list: ${show(expected, key)})`);
   return `${name} differs from the file list: ${shown.join(', ')}`;
 }
