@@ -27,13 +27,15 @@ export type CheckedEntry = Pick<ArchiveEntry, 'name' | 'path' | 'pathProblem' | 
 type Finding = [ProblemCode, string];
 
 /**
- * Linux limits, in bytes: PATH_MAX (4096, counting the final NUL) for a whole path and for a symlink's
- * target, NAME_MAX (255) for one component. A longer name cannot be created with one system call, so the
- * engine's extraction fails half way with ENAMETOOLONG (an HTTP 500); a path thousands of levels deep is
- * refused here instead. The limit applies to the path inside the volume: the volume's own mount point
- * comes on top, which the kernel resolves relative to the extracting process, so it does not count.
+ * Linux limits, in bytes: PATH_MAX (4096, counting the final NUL) for a path given to one system call and
+ * for a symlink's target, NAME_MAX (255) for one component. A longer name makes the engine's extraction
+ * fail half way with ENAMETOOLONG (an HTTP 500), so a path thousands of levels deep is refused here
+ * instead. The engine opens each entry as `/v/<path>` inside the restore helper (HELPER_MOUNT in
+ * engine/helper-containers.ts), so those 3 bytes and the NUL come off PATH_MAX. A volume cannot hold a
+ * longer path that Stowage could back up either: the engine reads it by the same kind of path.
  */
-export const MAX_PATH_BYTES = 4095;
+export const EXTRACTION_PREFIX = '/v/';
+export const MAX_PATH_BYTES = 4096 - 1 - EXTRACTION_PREFIX.length;
 export const MAX_NAME_BYTES = 255;
 
 /**
@@ -182,7 +184,10 @@ function lengthProblem(path: string, named: string): Finding | undefined {
   const inside = path === ROOT_PATH ? '' : path.slice(2);
   const bytes = Buffer.byteLength(inside);
   if (bytes > MAX_PATH_BYTES) {
-    return ['path-too-long', `${named} has a path of ${bytes} bytes; Linux allows ${MAX_PATH_BYTES}`];
+    return [
+      'path-too-long',
+      `${named} has a path of ${bytes} bytes; a restore can write at most ${MAX_PATH_BYTES} (Linux PATH_MAX)`,
+    ];
   }
   for (const part of inside.split('/')) {
     if (Buffer.byteLength(part) > MAX_NAME_BYTES) {
@@ -200,8 +205,8 @@ function linkTextProblem(linkname: string, named: string, kind: string): Finding
   if (linkname.includes(NUL))
     return ['control-character', `${named} is a ${kind} whose target has a NUL byte`];
   if (linkname === '') return ['link-target', `${named} is a ${kind} with an empty target`];
-  if (Buffer.byteLength(linkname) > MAX_PATH_BYTES) {
-    return ['path-too-long', `${named} is a ${kind} whose target is longer than ${MAX_PATH_BYTES} bytes`];
+  if (Buffer.byteLength(linkname) >= 4096) {
+    return ['path-too-long', `${named} is a ${kind} whose target is longer than Linux allows (4095 bytes)`];
   }
   return undefined;
 }
