@@ -174,7 +174,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('backup')
     .description(
-      'back volumes up into compressed archives (zstd, or gzip for plain `tar xzf`), verified and catalogued',
+      'back volumes up into compressed, checksummed archives (zstd, or gzip for plain `tar xzf`) and catalogue them; `stowage verify` re-reads one to mark it verified',
     )
     .argument('[volume...]', 'volume names')
     .option('--all', 'every volume')
@@ -200,7 +200,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .argument('<archive>', 'archive file, or backup ID from `stowage backups`')
     .option('--to <volume>', "volume to restore into (default: the archived volume's name)")
     .option('-f, --force', 'replace a non-empty volume (its contents are backed up first)')
-    .option('--path <path>', 'restore only this path of the archive')
+    .option('--path <path>', 'restore only this path of the archive (see `stowage ls-archive`)')
     .option('--allow-devices', 'restore device files too')
     .option('-d, --driver <name>', 'driver for a volume the restore creates')
     .option('-o, --opt <key=value>', 'driver option for a volume the restore creates (repeatable)', collect)
