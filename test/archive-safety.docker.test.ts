@@ -256,5 +256,60 @@ describe(
       assert.match(dir.stderr, /is a folder, not an archive file/);
       assert.equal(exists(`never-${s.id}`), false);
     });
+
+    test('the daemon judges by the same rules: API verify reports devices, API restore --path of nothing fails not-found', async () => {
+      const volume = `api-${s.id}`;
+      s.volume(volume);
+      dockerOk(
+        'run',
+        '--rm',
+        '-v',
+        `${volume}:/d`,
+        IMAGE,
+        'sh',
+        '-c',
+        'mknod /d/null c 1 3 && echo ok > /d/f',
+      );
+      const [made] = s.json<{ backups: { id: number }[] }>(['backup', volume, '--to', folder]).backups;
+      const port = 21_000 + Math.floor(Math.random() * 2000);
+      const daemon = await s.daemon(port);
+      try {
+        const token = s.stowage(['token']).stdout.trim();
+        const call = async (path: string, body?: unknown) => {
+          const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+            method: body === undefined ? 'GET' : 'POST',
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+        };
+        const finished = async (id: unknown) => {
+          for (;;) {
+            const job = await call(`/api/jobs/${String(id)}`);
+            if (job.body.state !== 'running') return job.body;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        };
+        const verifying = await call(`/api/backups/${made!.id}/verify`, {});
+        assert.equal(verifying.status, 202);
+        const verified = await finished(verifying.body.id);
+        const result = verified.result as { ok: boolean; problems: string[] };
+        assert.equal(result.ok, false, JSON.stringify(verified));
+        assert.match(result.problems.join('\n'), /"\.\/null" is a char-device/);
+        const target = `api-nopath-${s.id}`;
+        const restoring = await call(`/api/backups/${made!.id}/restore`, { volume: target, path: 'nope/x' });
+        assert.equal(restoring.status, 202);
+        const restored = await finished(restoring.body.id);
+        assert.equal(restored.state, 'failed');
+        assert.match(JSON.stringify(restored.error), /not-found/);
+        assert.match(JSON.stringify(restored.error), /nope\/x/);
+        assert.equal(exists(target), false, 'nothing was created');
+      } finally {
+        daemon.child.kill('SIGTERM');
+      }
+    });
   },
 );
