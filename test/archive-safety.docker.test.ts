@@ -162,6 +162,15 @@ describe(
       ]);
       const verified = s.stowage(['verify', archive]);
       assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+      const listed = s.stowage(['ls-archive', archive]);
+      assert.equal(listed.status, 0, listed.stderr);
+      assert.doesNotMatch(
+        listed.stdout,
+        // eslint-disable-next-line no-control-regex -- looking for exactly these
+        /[\u0001-\u0009\u000b-\u001f\u007f]/,
+        'no raw control character reaches the terminal',
+      );
+      assert.ok(listed.stdout.includes('"./esc\\u001b[31m"'), listed.stdout);
       const volume = `odd-${s.id}`;
       const restored = s.stowage(['restore', archive, '--to', volume]);
       assert.equal(restored.status, 0, restored.stderr);

@@ -58,3 +58,9 @@ export function quoteName(name: string): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/** A name for a listing: as it is, unless it holds control characters, quotes or backslashes (then as quoteName gives it, as `ls` quotes such names). */
+export function shownName(name: string): string {
+  const quoted = quoteName(name);
+  return quoted === `"${name}"` ? name : quoted;
+}
