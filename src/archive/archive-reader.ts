@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
+import { StowageError, isStowageError } from '../core/errors.ts';
 import { decompressedChunks } from './compression.ts';
 import type { Compression } from './compression.ts';
 import { normaliseEntryPath } from './entry-path.ts';
@@ -96,15 +97,28 @@ export class ArchiveReader implements AsyncIterable<ArchiveEntry> {
       },
     });
     let tarBytes = 0;
+    let entries = 0;
+    const explain = (error: unknown) => this.#explain(error, parser, entries);
     for await (const chunk of chunks) {
       tarBytes += chunk.length;
       // After the end-of-archive marker the rest is only read for the archive's checksum.
       if (parser.ended) continue;
-      parser.push(chunk);
+      try {
+        parser.push(chunk);
+      } catch (error) {
+        throw explain(error);
+      }
+      entries += ready.length;
       for (const entry of ready) yield entry;
       ready.length = 0;
     }
-    const endMarker = parser.end();
+    if (tarBytes === 0) throw notAnArchive('the file is empty');
+    let endMarker: boolean;
+    try {
+      endMarker = parser.end();
+    } catch (error) {
+      throw explain(error);
+    }
     this.#summary = {
       compression: this.#compression ?? 'none',
       sha256: rawHash.digest('hex'),
@@ -113,6 +127,38 @@ export class ArchiveReader implements AsyncIterable<ArchiveEntry> {
       endMarker,
     };
   }
+
+  /**
+   * Puts a tar-structure error in the user's words: damage in the very first header means the file is no
+   * tar at all (random bytes, a text file named .tar.gz); later it is damage at a byte offset.
+   */
+  #explain(error: unknown, parser: TarParser, entries: number): unknown {
+    if (!isStowageError(error, 'invalid') || error.cause === NOT_AN_ARCHIVE) return error;
+    if (entries > 0 && error.message.startsWith('tar stream is truncated')) return error;
+    const compressed = this.#compression !== undefined && this.#compression !== 'none';
+    const data = compressed
+      ? `its ${this.#compression} data holds no tar`
+      : 'it does not start with a tar header';
+    if (entries === 0 && parser.headerAt <= 0)
+      return notAnArchive(`the file cannot be read as an archive (${data})`);
+    const where = compressed
+      ? `byte ${parser.headerAt} of its uncompressed tar data`
+      : `byte ${parser.headerAt}`;
+    return new StowageError('invalid', `the archive is damaged at ${where}: ${error.message}`, {
+      hint: error.hint ?? 'use another copy of the archive',
+      cause: error,
+    });
+  }
+}
+
+/** The `cause` of the error that says the input is no archive at all, for callers that class problems. */
+export const NOT_AN_ARCHIVE = Symbol('not an archive');
+
+function notAnArchive(detail: string): StowageError {
+  return new StowageError('invalid', `${detail}: it is not a Stowage or tar archive`, {
+    hint: 'give a .tar, .tar.gz or .tar.zst file made by `stowage backup` or tar',
+    cause: NOT_AN_ARCHIVE,
+  });
 }
 
 /** Opens an archive for one pass over its entries; see {@link ArchiveReader}. */

@@ -139,16 +139,23 @@ export async function* decompressedChunks(
       yield* rest();
       return;
     }
+    let rawBytes = 0;
+    const counted = (async function* () {
+      for await (const chunk of rest()) {
+        rawBytes += chunk.length;
+        yield chunk;
+      }
+    })();
     const decoder =
       compression === 'zstd'
         ? zlib.createZstdDecompress({ chunkSize: 256 * 1024 })
         : zlib.createGunzip({ chunkSize: 256 * 1024 });
     const feeding = new AbortController();
-    void feed(rest(), decoder, compression === 'zstd' ? new ZstdFrameSplitter() : undefined, feeding.signal);
+    void feed(counted, decoder, compression === 'zstd' ? new ZstdFrameSplitter() : undefined, feeding.signal);
     try {
       for await (const chunk of decoder) yield chunk as Buffer;
     } catch (error) {
-      throw wrapDecodeError(error, compression);
+      throw wrapDecodeError(error, compression, rawBytes);
     } finally {
       feeding.abort();
     }
@@ -181,13 +188,14 @@ async function feed(
   }
 }
 
-function wrapDecodeError(error: unknown, compression: Compression): unknown {
+/** `rawBytes`: how much of the file was handed to the decoder when it failed (it reads ahead a little). */
+function wrapDecodeError(error: unknown, compression: Compression, rawBytes: number): unknown {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string' || (!code.startsWith('Z_') && !code.startsWith('ZSTD_'))) return error;
   const message = error instanceof Error ? error.message : String(error);
   const damaged = invalid(
-    `the ${compression} data of the archive is truncated or corrupt (${message})`,
-    'the archive is incomplete or damaged; use another copy',
+    `the archive is damaged or cut short within its first ${rawBytes} bytes: its ${compression} data cannot be decompressed (${message})`,
+    'use another copy of the archive',
   );
   damaged.cause = error;
   return damaged;

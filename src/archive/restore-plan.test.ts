@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isStowageError } from '../core/errors.ts';
 import { writeArchive } from './archive-writer.ts';
+import { quoteName } from './problem-list.ts';
 import { planRestore, selectionPath } from './restore-plan.ts';
 import type { RestorePlanOptions } from './restore-plan.ts';
 import { buildTar, chunked, memorySink, volumeEntries, volumeInfo } from './testing/tar-fixtures.ts';
@@ -48,8 +49,84 @@ describe('planRestore refuses, naming the entry', () => {
         { name: './d', type: 'symlink', linkname: '/etc' },
         { name: './d/cron.d/job', content: 'x' },
       ],
-      'through-symlink',
-      './d/cron.d/job',
+      'duplicate-path',
+      './d',
+    ],
+    [
+      'a symlink replaced by a directory',
+      [root, { name: './x', type: 'symlink', linkname: '/etc' }, { name: './x/', type: 'directory' }],
+      'duplicate-path',
+      './x/',
+    ],
+    [
+      'a hard link replaced by a directory',
+      [
+        root,
+        { name: './f', content: 'x' },
+        { name: './h', type: 'link', linkname: './f' },
+        { name: './h/', type: 'directory' },
+      ],
+      'duplicate-path',
+      './h/',
+    ],
+    [
+      'a file replaced by a directory',
+      [root, { name: './f', content: 'x' }, { name: './f/', type: 'directory' }],
+      'duplicate-path',
+      './f/',
+    ],
+    [
+      'a folder implied by a deeper entry, then replaced by a file',
+      [root, { name: './a/b', content: 'x' }, { name: './a', content: 'y' }],
+      'duplicate-path',
+      './a',
+    ],
+    [
+      'the same path again under another spelling',
+      [root, { name: './a', content: 'x' }, { name: './/a', content: 'y' }],
+      'duplicate-path',
+      './/a',
+    ],
+    [
+      'a hard link target replaced after the link',
+      [
+        root,
+        { name: './f', content: 'x' },
+        { name: './h', type: 'link', linkname: './f' },
+        { name: './f', type: 'symlink', linkname: '/etc/shadow' },
+      ],
+      'duplicate-path',
+      './f',
+    ],
+    [
+      'an entry inside a file',
+      [root, { name: './f', content: 'x' }, { name: './f/g', content: 'y' }],
+      'under-non-directory',
+      './f/g',
+    ],
+    [
+      'a NUL byte in a name',
+      [root, { name: './a', pax: { path: './a\u0000b' }, content: 'x' }],
+      'control-character',
+      './a\u0000b',
+    ],
+    [
+      'a NUL byte in a symlink target',
+      [root, { name: './l', type: 'symlink', linkname: 'a', pax: { linkpath: 'a\u0000b' } }],
+      'control-character',
+      './l',
+    ],
+    [
+      'a path thousands of levels deep',
+      [root, { name: `./${'d/'.repeat(3000)}f`, content: 'x' }],
+      'path-too-long',
+      `./${'d/'.repeat(3000)}f`,
+    ],
+    [
+      'a name component longer than 255 bytes',
+      [root, { name: `./${'n'.repeat(256)}`, content: 'x' }],
+      'path-too-long',
+      `./${'n'.repeat(256)}`,
     ],
     [
       'a hard link to an absolute path',
@@ -107,7 +184,7 @@ describe('planRestore refuses, naming the entry', () => {
         result.problems.map((p) => [p.code, p.entry]),
         [[code, entry]],
       );
-      assert.ok(result.problems[0]!.message.includes(`"${entry}"`), result.problems[0]!.message);
+      assert.ok(result.problems[0]!.message.includes(quoteName(entry)), result.problems[0]!.message);
     });
   }
 
@@ -147,16 +224,6 @@ describe('planRestore accepts', () => {
     assert.deepEqual(result.problems, []);
   });
 
-  it('a symlink replaced by a directory, then written into', async () => {
-    const result = await plan([
-      root,
-      { name: './x', type: 'symlink', linkname: '/etc' },
-      { name: './x/', type: 'directory' },
-      { name: './x/file', content: 'ok' },
-    ]);
-    assert.deepEqual(result.problems, []);
-  });
-
   it('devices when allowed, and every entry kind of a normal volume', async () => {
     const result = await plan(volumeEntries('./'), { allowDevices: true });
     assert.deepEqual(result.problems, []);
@@ -191,6 +258,16 @@ describe('planRestore with a path', () => {
     assert.equal(result.path, './sub');
     assert.equal(result.selected.entries, 3);
     assert.deepEqual(result.linkTargets, { './outside.txt': './sub/h1' });
+  });
+
+  it('refuses a path the archive does not hold, as not-found naming it', async () => {
+    await assert.rejects(
+      plan([root, { name: './a', content: 'x' }], { path: 'nope/x' }),
+      (error) =>
+        isStowageError(error, 'not-found') &&
+        error.message.includes('"nope/x"') &&
+        (error.hint ?? '').includes('stowage ls-archive'),
+    );
   });
 
   it('refuses a path that leaves the volume', () => {

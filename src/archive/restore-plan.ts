@@ -3,10 +3,11 @@
  * safe (see SafetyRules) and intact (see verifyArchive). Read → pure plan → apply: the apply step is
  * createRestoreStream, which takes this plan.
  */
-import { invalid } from '../core/errors.ts';
+import { invalid, notFound } from '../core/errors.ts';
 import { ROOT_PATH, isWithin, normaliseEntryPath } from './entry-path.ts';
 import { countEntry, emptyCounts } from './manifest.ts';
 import type { ContentCounts } from './manifest.ts';
+import { quoteName } from './problem-list.ts';
 import type { ProblemList } from './problem-list.ts';
 import { SafetyRules } from './safety-rules.ts';
 import type { SafetyOptions } from './safety-rules.ts';
@@ -36,8 +37,9 @@ export interface RestorePlan extends VerifyReport {
  * Reads the archive once and returns the plan. `ok` is false, with every problem named by entry, when an
  * entry has an absolute path or a `..` component, would be written through a symlink the archive created,
  * is a hard link out of the archive or to no earlier entry, is a device (unless `allowDevices`), or when a
- * checksum differs from the manifest or the file list, or the archive is damaged. Throws `invalid` for a
- * bad `path` and the errors of the underlying streams. Memory: the rules remember every path (about 100
+ * checksum differs from the manifest or the file list, or the archive is damaged (see SafetyRules for the
+ * whole rule set, which verify applies too). Throws `invalid` for a bad `path`, `not-found` for a `path`
+ * the archive holds nothing at, and the errors of the underlying streams. Memory: the rules remember every path (about 100
  * bytes each), since a hard link may point at any earlier entry.
  */
 export async function planRestore(
@@ -60,6 +62,14 @@ export async function planRestore(
     fileList: options.fileList,
     inspect,
   });
+  // Restoring nothing would create an empty volume and report success: a path the archive does not hold
+  // is a mistake to name, before anything is created.
+  if (report.ok && path !== ROOT_PATH && selected.entries === 0) {
+    throw notFound(
+      `restore --path ${quoteName(options.path ?? path)}: the archive holds nothing at ${quoteName(path)}; nothing was created`,
+      'list what it holds with `stowage ls-archive ARCHIVE`',
+    );
+  }
   return { ...report, path, allowDevices, selected, linkTargets };
 }
 
@@ -91,7 +101,7 @@ function planOutsideLink(
   if (type === 'hardlink' || (device && !allowDevices)) {
     problems.add(
       'hardlink-target',
-      `entry "${entry.name}" is a hard link to "${entry.linkname}" outside the restored path, which is a ${type}`,
+      `entry ${quoteName(entry.name)} is a hard link to ${quoteName(entry.linkname)} outside the restored path, which is a ${type}`,
       entry.name,
     );
     return;

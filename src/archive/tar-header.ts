@@ -85,7 +85,7 @@ export function decodeHeaderBlock(block: Buffer): RawHeader | null {
   const { unsigned, signed } = checksums(block);
   if (stored !== unsigned && stored !== signed) {
     throw invalid(
-      'tar header checksum mismatch: the archive is damaged or not a tar archive',
+      'a tar header does not match its own checksum',
       'check that the file is a tar, tar.gz or tar.zst archive and that it was copied completely',
     );
   }
@@ -274,7 +274,7 @@ function parseNumber(block: Buffer, offset: number, size: number): number {
     const negative = first === 0xff;
     let value = negative ? -1 : first & 0x7f;
     for (let i = offset + 1; i < offset + size; i += 1) value = value * 256 + (block[i] ?? 0);
-    if (!Number.isSafeInteger(value)) throw invalid('tar header number out of range');
+    if (!Number.isSafeInteger(value)) throw invalid('a tar header holds a number out of range');
     return value;
   }
   let value = 0;
@@ -284,7 +284,7 @@ function parseNumber(block: Buffer, offset: number, size: number): number {
   for (; i < end; i += 1) {
     const byte = block[i] ?? 0;
     if (byte === 0 || byte === 0x20) break;
-    if (byte < 0x30 || byte > 0x37) throw invalid('tar header holds a malformed number');
+    if (byte < 0x30 || byte > 0x37) throw invalid('a tar header holds a malformed number');
     value = value * 8 + (byte - 0x30);
   }
   return value;

@@ -43,6 +43,8 @@ export class TarParser {
   #longLink: string | undefined;
   #current = '';
   #bytes = 0;
+  #chunkStart = 0;
+  #headerAt = -1;
 
   constructor(handler: TarParserHandler) {
     this.#handler = handler;
@@ -58,8 +60,14 @@ export class TarParser {
     return this.#bytes;
   }
 
+  /** Offset in the tar stream of the last header block read (-1 before the first), for messages. */
+  get headerAt(): number {
+    return this.#headerAt;
+  }
+
   /** Feeds bytes; calls the handler synchronously. Throws `invalid` on a damaged or unsupported stream. */
   push(chunk: Buffer): void {
+    this.#chunkStart = this.#bytes;
     this.#bytes += chunk.length;
     let offset = 0;
     while (offset < chunk.length && this.#state !== 'end') {
@@ -93,6 +101,7 @@ export class TarParser {
       this.#blockFill = 0;
       block = this.#block;
     }
+    this.#headerAt = this.#chunkStart + offset - BLOCK_SIZE;
     const raw = decodeHeaderBlock(block);
     if (raw === null) this.#state = 'end';
     else this.#startEntry(raw);

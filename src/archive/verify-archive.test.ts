@@ -129,7 +129,28 @@ describe('verifyArchive', () => {
     archive[at] = 'j'.charCodeAt(0);
     const report = await verify({ ...b, archive });
     assert.deepEqual(codes(report).sort(), ['archive-checksum', 'entry-mismatch']);
-    assert.equal(report.problems.find((p) => p.code === 'entry-mismatch')?.entry, './a.txt');
+    const mismatch = report.problems.find((p) => p.code === 'entry-mismatch');
+    assert.equal(mismatch?.entry, './a.txt');
+    assert.match(
+      mismatch?.message ?? '',
+      /^the content of "\.\/a\.txt" does not match its checksum \(expected SHA-256 [0-9a-f]{64}, found [0-9a-f]{64}\)$/,
+    );
+  });
+
+  it('says in words that random bytes and a text file are not archives, and where damage lies', async () => {
+    const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251));
+    for (const input of [random, Buffer.from('just some notes\n'), Buffer.from('x'.repeat(2000))]) {
+      const report = await verify({ archive: input });
+      assert.deepEqual(codes(report), ['not-archive']);
+      assert.match(report.problems[0]!.message, /is not a Stowage or tar archive$/);
+    }
+    assert.match((await verify({ archive: Buffer.alloc(0) })).problems[0]!.message, /the file is empty/);
+    const b = await backup('none');
+    const second = b.archive.indexOf('./a.txt') - (b.archive.indexOf('./a.txt') % 512);
+    const damaged = Buffer.from(b.archive);
+    damaged[second + 148] = 'x'.charCodeAt(0);
+    const report = await verify({ archive: damaged });
+    assert.match(report.problems[0]!.message, new RegExp(`^the archive is damaged at byte ${second}: `));
   });
 
   it('names the entry whose file-list record was altered, and the altered list', async () => {
@@ -137,7 +158,10 @@ describe('verifyArchive', () => {
     const fileList = Buffer.from(b.fileList.toString().replace('"mode":416', '"mode":511'));
     const report = await verify({ ...b, fileList });
     assert.deepEqual(codes(report).sort(), ['entry-mismatch', 'file-list']);
-    assert.match(report.problems[0]!.message, /"\.\/a\.txt" does not match the file list \(mode/);
+    assert.equal(
+      report.problems[0]!.message,
+      '"./a.txt" differs from the file list: mode 0640 (file list: 0777)',
+    );
   });
 
   it('fails when entries are missing at the end, and when a plain tar has no end marker', async () => {

@@ -3,14 +3,14 @@
  * the file list when they exist. An archive without them (made by `tar czf`) is checked for structure only.
  */
 import { isStowageError } from '../core/errors.ts';
-import { ArchiveReader } from './archive-reader.ts';
+import { ArchiveReader, NOT_AN_ARCHIVE } from './archive-reader.ts';
 import type { ArchiveEntry } from './archive-reader.ts';
 import type { Compression } from './compression.ts';
 import { FileListReader } from './file-list.ts';
 import { ROOT_PATH } from './entry-path.ts';
 import { COUNT_KEYS, countEntry, emptyCounts, recordDifferences, toFileRecord } from './manifest.ts';
 import type { ArchiveManifest, ContentCounts, FileRecord } from './manifest.ts';
-import { ProblemList } from './problem-list.ts';
+import { ProblemList, quoteName } from './problem-list.ts';
 import type { ArchiveProblem } from './problem-list.ts';
 
 export interface VerifyOptions {
@@ -98,7 +98,7 @@ async function readAll(
     }
   } catch (error) {
     if (!isStowageError(error, 'invalid')) throw error;
-    problems.add('damaged', error.message);
+    problems.add(error.cause === NOT_AN_ARCHIVE ? 'not-archive' : 'damaged', error.message);
   }
 }
 
@@ -148,19 +148,15 @@ class ExpectedRecords {
     const record = await this.#next();
     if (!this.usable) return;
     if (record === undefined) {
-      this.#problems.add('extra-entry', `entry "${entry.name}" is not in the file list`, entry.name);
+      this.#problems.add('extra-entry', `entry ${quoteName(entry.name)} is not in the file list`, entry.name);
       return;
     }
-    let differences = recordDifferences(record, toFileRecord(entry.path, entry, entry.sha256));
+    const actual = toFileRecord(entry.path, entry, entry.sha256);
+    let differences = recordDifferences(record, actual);
     if (this.#ignoreRootTimes && entry.path === ROOT_PATH)
       differences = differences.filter((d) => d !== 'mtime');
     if (differences.length > 0) {
-      const what = differences.includes('sha256') ? 'data checksum' : differences.join(', ');
-      this.#problems.add(
-        'entry-mismatch',
-        `entry "${entry.name}" does not match the file list (${what}; expected "${record.path}")`,
-        entry.name,
-      );
+      this.#problems.add('entry-mismatch', mismatchMessage(record, actual, differences), entry.name);
     }
   }
 
@@ -168,7 +164,7 @@ class ExpectedRecords {
     let missing = 0;
     for (let record = await this.#next(); record !== undefined; record = await this.#next()) {
       if (missing < 10)
-        problems.add('truncated', `entry "${record.path}" of the file list is missing`, record.path);
+        problems.add('truncated', `entry ${quoteName(record.path)} of the file list is missing`, record.path);
       missing += 1;
     }
     if (missing > 10) problems.add('truncated', `${missing - 10} more entries of the file list are missing`);
@@ -200,4 +196,33 @@ class ExpectedRecords {
       return undefined;
     }
   }
+}
+
+/**
+ * One difference between the file list and the archive, in words: the content (checksum) first, since
+ * that is the one that matters; else every differing attribute with both values.
+ */
+function mismatchMessage(
+  expected: FileRecord,
+  actual: FileRecord,
+  differences: (keyof FileRecord)[],
+): string {
+  if (differences.includes('path')) {
+    return `the archive holds ${quoteName(actual.path)} where the file list has ${quoteName(expected.path)}`;
+  }
+  const name = quoteName(actual.path);
+  if (differences.includes('sha256')) {
+    return (
+      `the content of ${name} does not match its checksum ` +
+      `(expected SHA-256 ${expected.sha256 ?? 'none'}, found ${actual.sha256 ?? 'none'})`
+    );
+  }
+  const show = (record: FileRecord, key: keyof FileRecord) => {
+    const value = record[key];
+    if (value === undefined) return 'none';
+    if (typeof value !== 'number') return JSON.stringify(value);
+    return key === 'mode' ? `0${value.toString(8)}` : String(value);
+  };
+  const shown = differences.map((key) => `${key} ${show(actual, key)} (file list: ${show(expected, key)})`);
+  return `${name} differs from the file list: ${shown.join(', ')}`;
 }

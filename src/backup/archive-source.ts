@@ -2,8 +2,8 @@
  * What `restore`, `verify` and `ls-archive` read: an archive named by its catalog ID or by its path, with
  * its manifest and file list when they exist beside it (archives made by `tar czf` have neither).
  */
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { parseManifest, type ArchiveManifest } from '../archive/manifest.ts';
 import type { BackupRecord } from '../catalog/backup-store.ts';
@@ -50,7 +50,14 @@ export async function openArchiveSource(
     );
   }
   const path = resolve(reference);
-  if (!existsSync(path) || !statSync(path).isFile()) {
+  const kind = existsSync(path) ? statSync(path) : undefined;
+  if (kind?.isDirectory()) {
+    throw invalid(
+      `archive ${reference} is a folder, not an archive file`,
+      'give one archive file in it (`stowage backups` lists them), or register the folder with `stowage backups --scan DIR`',
+    );
+  }
+  if (!kind?.isFile()) {
     throw notFound(
       `archive ${reference} does not exist`,
       'give the path of an archive file, or a backup ID from `stowage backups`',
@@ -58,8 +65,24 @@ export async function openArchiveSource(
   }
   const target = new LocalTarget(dirname(path));
   const keys = keysFor(basename(path));
-  const record = catalog?.backups.findByKey(target.url, keys.archive);
-  return describe(target, keys, record, path);
+  const record = catalog && findByLocation(catalog, path);
+  return describe(target, keys, record, record ? `#${record.id} (${path})` : path);
+}
+
+/**
+ * The catalogued backup stored at `path`, if any. A catalogued archive lives in a target folder under a
+ * key with folders of its own (`vol/vol-….tar.zst`), so every folder above the file may be its target.
+ * Both the path as given and with symlinks resolved are tried, since either may be how it was catalogued.
+ */
+function findByLocation(catalog: Catalog, path: string): BackupRecord | undefined {
+  for (const file of new Set([path, realpathSync(path)])) {
+    for (let folder = dirname(file); ; folder = dirname(folder)) {
+      const record = catalog.backups.findByKey(`local:${folder}`, relative(folder, file));
+      if (record) return record;
+      if (dirname(folder) === folder) break;
+    }
+  }
+  return undefined;
 }
 
 async function describe(

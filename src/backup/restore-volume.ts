@@ -224,8 +224,10 @@ async function rollBack(
   await emptyVolume(engine, volume, journal);
   if (state.safetyBackup) {
     const source = await openArchiveSource(state.safetyBackup, context.catalog);
+    // The safety backup is what this very volume held a moment ago, devices included: it goes back whole.
     const plan = await planRestore(await archiveStream(source), {
       ...(source.manifest ? { manifest: source.manifest } : {}),
+      allowDevices: true,
     });
     await write(engine, volume.name, source, plan, journal);
   }

@@ -174,7 +174,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('backup')
     .description(
-      'back volumes up into compressed archives (zstd, or gzip for plain `tar xzf`), verified and catalogued',
+      'back volumes up into compressed, checksummed archives (zstd, or gzip for plain `tar xzf`) and catalogue them; `stowage verify` re-reads one to mark it verified',
     )
     .argument('[volume...]', 'volume names')
     .option('--all', 'every volume')
@@ -209,7 +209,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       'with --force: stop the running containers that use the volume during the restore, and start them again',
     )
     .option('--stop-timeout <seconds>', 'with --stop: seconds each container gets to exit (default 10)')
-    .option('--path <path>', 'restore only this path of the archive')
+    .option('--path <path>', 'restore only this path of the archive (see `stowage ls-archive`)')
     .option('--allow-devices', 'restore device files too')
     .option('-d, --driver <name>', 'driver for a volume the restore creates')
     .option('-o, --opt <key=value>', 'driver option for a volume the restore creates (repeatable)', collect)
@@ -220,9 +220,12 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
 
   program
     .command('verify')
-    .description('re-read an archive and check every checksum; --restore-test also restores and compares it')
+    .description(
+      'check an archive by every rule restore applies and every checksum; --restore-test also restores and compares it',
+    )
     .argument('<archive>', 'archive file, or backup ID')
     .option('--restore-test', 'restore into a scratch volume, read it back and compare every file')
+    .option('--allow-devices', 'accept device files, as `restore --allow-devices` does')
     .option('--json', 'print JSON')
     .action(async (archive: string, options: VerifyOptions, command: Command) =>
       (await import('./commands/verify.ts')).verify(await sessionFor(command), archive, options),
