@@ -1,4 +1,4 @@
-import type { ArchiveProblem, ProblemCode } from '../../archive/index.ts';
+import type { ArchiveProblem, ProblemCode } from '../../archive/problem-list.ts';
 import { openArchiveSource } from '../../backup/archive-source.ts';
 import { verifyBackup } from '../../backup/verify-backup.ts';
 import { StowageError } from '../../core/errors.ts';
