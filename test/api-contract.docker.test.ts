@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -162,6 +162,15 @@ describe('the API contract', { skip: !engineAvailable() && SKIP_REASON, timeout:
     }
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `127.0.0.5:${port}`, `[::1]:${port}`])
       assert.equal((await raw('GET', '/api/engine', { host })).status, 200, host);
+  });
+
+  test('names listed in api.allowedHosts are answered too, from the moment the config is reloaded', async () => {
+    writeFileSync(join(s.dataDir, 'config.yaml'), 'api:\n  allowedHosts: [stowage.example.com]\n');
+    for (let i = 0; i < 100 && !running.log.includes('configuration reloaded'); i++) await sleep(100);
+    assert.match(running.log, /configuration reloaded/);
+    assert.equal((await raw('GET', '/api/engine', { host: `stowage.example.com:${port}` })).status, 200);
+    assert.equal((await raw('GET', '/api/engine', { host: `evil.example:${port}` })).status, 421);
+    rmSync(join(s.dataDir, 'config.yaml'));
   });
 
   test('bad volume names are a 400 with a JSON body before any job or engine call', async () => {

@@ -162,6 +162,22 @@ export const configSchema = z.strictObject({
   scheduler: z
     .strictObject({ concurrency: z.int().min(1).max(16).default(DEFAULT_CONFIG.scheduler.concurrency) })
     .default({ concurrency: DEFAULT_CONFIG.scheduler.concurrency }),
+  api: z
+    .strictObject({
+      allowedHosts: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/,
+              {
+                message: 'expected a host name or IPv4 address without port, e.g. stowage.example.com',
+              },
+            ),
+        )
+        .default([]),
+    })
+    .default({ allowedHosts: [] }),
 });
 
 // The schema must produce exactly the documented type.

@@ -34,6 +34,13 @@ export interface StowageConfig {
     /** Volumes backed up at once by all schedules together. */
     concurrency: number;
   };
+  api: {
+    /**
+     * Host names the daemon answers besides loopback names and its listen address (a reverse proxy's name):
+     * any other `Host` header gets 421, against DNS rebinding.
+     */
+    allowedHosts: string[];
+  };
 }
 
 export type NotifyEvent = 'failure' | 'success';
@@ -78,5 +85,6 @@ export const DEFAULT_CONFIG: StowageConfig = Object.freeze<StowageConfig>({
   cost: { pricePerGbMonth: 0.1 },
   schedules: [],
   notify: { webhook: undefined, on: ['failure'], urls: [] },
+  api: { allowedHosts: [] },
   scheduler: { concurrency: 2 },
 });

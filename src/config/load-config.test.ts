@@ -12,6 +12,7 @@ const DEFAULTS = {
   cost: { pricePerGbMonth: 0.1 },
   schedules: [],
   notify: { webhook: undefined, on: ['failure'], urls: [] },
+  api: { allowedHosts: [] },
   scheduler: { concurrency: 2 },
 };
 

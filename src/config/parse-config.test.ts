@@ -12,6 +12,7 @@ const DEFAULTS = {
   cost: { pricePerGbMonth: 0.1 },
   schedules: [],
   notify: { webhook: undefined, on: ['failure'], urls: [] },
+  api: { allowedHosts: [] },
   scheduler: { concurrency: 2 },
 };
 
@@ -172,5 +173,19 @@ describe('parseConfig: invalid files', () => {
       `${FILE}:2: Map keys must be unique`,
       `${FILE}:4: Map keys must be unique`,
     ]);
+  });
+});
+
+describe('parseConfig: api.allowedHosts', () => {
+  test('host names are kept; a port, a scheme or a space is refused with its line', () => {
+    const config = parseConfig('api:\n  allowedHosts: [stowage.example.com, 192.0.2.7]\n', 'c.yaml');
+    assert.deepEqual(config.api.allowedHosts, ['stowage.example.com', '192.0.2.7']);
+    for (const bad of ['stowage.example.com:7780', 'https://stowage.example.com', 'two words']) {
+      assert.throws(
+        () => parseConfig(`api:\n  allowedHosts:\n    - ${JSON.stringify(bad)}\n`, 'c.yaml'),
+        (error: Error) => /c\.yaml:3: api\.allowedHosts\.0: expected a host name/.test(error.message),
+        bad,
+      );
+    }
   });
 });

@@ -87,6 +87,7 @@ async function serve(
   const server = await buildServer(backend, {
     token: cachedToken(dataDir),
     listenHost: host,
+    allowedHosts: () => config.api.allowedHosts,
   });
   await listen(server, host, port);
   // fastify's returned address is the first of possibly several (127.0.0.1 for 0.0.0.0): say what was asked.
