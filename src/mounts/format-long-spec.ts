@@ -1,4 +1,5 @@
 import { invalid } from '../core/errors.ts';
+import { validateEngineMount } from './engine-mount.ts';
 import { csvField } from './go-csv.ts';
 import type { MountSpec } from './mount-spec.ts';
 
@@ -15,6 +16,20 @@ export function formatLong(spec: MountSpec): string {
     throw invalid(
       `the -v option "${spec.selinuxLabel}" (SELinux relabel) has no --mount equivalent`,
       'keep the -v syntax, or relabel the host path yourself (chcon -Rt container_file_t PATH)',
+    );
+  }
+  // `-v` takes a relative or odd target as an anonymous volume's path; `--mount` wants an absolute one.
+  const notAbsolute = validateEngineMount({
+    type: 'volume',
+    source: 'target-only',
+    target: spec.target,
+    readOnly: false,
+    consistency: '',
+  });
+  if (notAbsolute) {
+    throw invalid(
+      `the target "${spec.target}" has no --mount equivalent (${notAbsolute.replace(/^invalid mount config for type "\w+": /, '')})`,
+      '--mount needs an absolute target other than /; keep -v, or choose an absolute path',
     );
   }
   const fields = [`type=${spec.type}`];

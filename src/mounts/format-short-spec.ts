@@ -1,5 +1,6 @@
-import { invalid } from '../core/errors.ts';
+import { invalid, isStowageError } from '../core/errors.ts';
 import type { MountSpec } from './mount-spec.ts';
+import { hasCliSource } from './parse-short-spec.ts';
 
 const SHORT_CONSISTENCY = new Set(['consistent', 'cached', 'delegated']);
 const VOLUME_CREATE_HINT =
@@ -52,12 +53,24 @@ export function formatShort(spec: MountSpec): string {
   if (spec.consistency !== undefined && !SHORT_CONSISTENCY.has(spec.consistency)) {
     throw refuse(`consistency=${spec.consistency}`, 'Linux ignores consistency; leave it out');
   }
-  for (const [name, path] of [
-    ['source', spec.source],
-    ['target', spec.target],
-  ] as const) {
+  // With a source, `-v` splits at every ":". Without one, the spec is the target, provided the CLI's split
+  // finds no source in it either (`C:/x` is a drive letter and stays whole; `/a:b` would be a bind).
+  const paths =
+    spec.source === ''
+      ? []
+      : ([
+          ['source', spec.source],
+          ['target', spec.target],
+        ] as const);
+  for (const [name, path] of paths) {
     if (path.includes(':'))
       throw refuse(`the ${name} "${path}" (it holds a ":")`, 'keep --mount, which has no separator problem');
+  }
+  if (spec.source === '' && spec.target.includes(':') && !staysAnonymous(spec.target)) {
+    throw refuse(
+      `the target "${spec.target}" (it holds a ":")`,
+      'keep --mount, which has no separator problem',
+    );
   }
 
   const options: string[] = [];
@@ -77,5 +90,23 @@ export function formatShort(spec: MountSpec): string {
     }
     return spec.target;
   }
-  return [spec.source, spec.target, ...(options.length > 0 ? [options.join(',')] : [])].join(':');
+  const text = [spec.source, spec.target, ...(options.length > 0 ? [options.join(',')] : [])].join(':');
+  // `v:/data` is a drive letter for the CLI, so the whole spec would be an anonymous volume's path.
+  if (staysAnonymous(text)) {
+    throw refuse(
+      `the volume name "${spec.source}" (-v reads one letter and a ":" as a Windows drive)`,
+      'keep --mount',
+    );
+  }
+  return text;
+}
+
+/** Whether `-v TARGET` reads back as an anonymous volume at TARGET. */
+function staysAnonymous(target: string): boolean {
+  try {
+    return !hasCliSource(target);
+  } catch (error) {
+    if (isStowageError(error, 'invalid')) return false; // `a::b`: the split refuses it
+    throw error;
+  }
 }

@@ -88,4 +88,9 @@ export interface HostProbe {
   pathExists(path: string): Promise<boolean>;
   /** The engine's data root (`docker info` → `DockerRootDir`), when known. */
   daemonRoot?(): Promise<string | undefined>;
+  /**
+   * Whether a volume of that name exists on the engine (its options are then never looked at), when known;
+   * without it, a named volume is judged as one the mount creates.
+   */
+  volumeExists?(name: string): Promise<boolean>;
 }
