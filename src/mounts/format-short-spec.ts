@@ -1,4 +1,5 @@
 import { invalid, isStowageError } from '../core/errors.ts';
+import { cleanPath } from './go-path.ts';
 import type { MountSpec } from './mount-spec.ts';
 import { hasCliSource } from './parse-short-spec.ts';
 
@@ -7,7 +8,8 @@ const VOLUME_CREATE_HINT =
   'create the volume first (docker volume create --driver/--label/--opt ...), then -v NAME:TARGET';
 
 /**
- * The `-v` spec for a spec: `[SOURCE:]TARGET[:OPTIONS]` with options in a fixed order and `rw` left out.
+ * The `-v` spec for a spec: `[SOURCE:]TARGET[:OPTIONS]` with options in a fixed order and `rw` left out
+ * (but for a one-letter source, which needs it: `v:/data:rw`).
  * `parseShortSpec(formatShort(spec))` gives back `spec`.
  *
  * @throws StowageError 'invalid' naming the first thing `-v` cannot say: `type=tmpfs` (and with it `tmpfs-size`,
@@ -88,17 +90,19 @@ export function formatShort(spec: MountSpec): string {
         'name the volume, e.g. -v data:/data:nocopy',
       );
     }
+    // -v cleans the path without reading a backslash as a separator (`/a\b/..` is `/`), unlike --mount.
+    if (cleanPath(spec.target) === '/') {
+      throw refuse(
+        `the target "${spec.target}" (-v reads it as the container's root)`,
+        'keep --mount, or write the target without ".."',
+      );
+    }
     return spec.target;
   }
-  const text = [spec.source, spec.target, ...(options.length > 0 ? [options.join(',')] : [])].join(':');
-  // `v:/data` is a drive letter for the CLI, so the whole spec would be an anonymous volume's path.
-  if (staysAnonymous(text)) {
-    throw refuse(
-      `the volume name "${spec.source}" (-v reads one letter and a ":" as a Windows drive)`,
-      'keep --mount',
-    );
-  }
-  return text;
+  // `v:/data` is a drive letter for the CLI, which would send the whole spec as an anonymous volume's path;
+  // `v:/data:rw` has a third part, so the CLI finds a source and the engine reads volume v at /data.
+  if (options.length === 0 && staysAnonymous(`${spec.source}:${spec.target}`)) options.push('rw');
+  return [spec.source, spec.target, ...(options.length > 0 ? [options.join(',')] : [])].join(':');
 }
 
 /** Whether `-v TARGET` reads back as an anonymous volume at TARGET. */

@@ -27,6 +27,9 @@ const longToShort: [string, string][] = [
   ['type=bind,src=/srv,dst=/data,bind-recursive=writable,ro', '/srv:/data:ro'],
   ['type=bind,"src=/a,b",dst=/data', '/a,b:/data'],
   ['src=vv,dst=/data', 'vv:/data'],
+  // One letter and ":" is a Windows drive to the CLI: "rw" makes it split, so "v" stays a volume name.
+  ['src=v,dst=/data', 'v:/data:rw'],
+  ['src=é,dst=/data,consistency=cached', 'é:/data:cached'],
   ['dst=/d\\e', '/d\\e'],
 ];
 
@@ -104,10 +107,7 @@ const refusedToShort: [string, string][] = [
   ['type=bind,src=/a:b,dst=/d', 'the source "/a:b" (it holds a ":") has no -v equivalent'],
   ['src=v1,dst=/d:e', 'the target "/d:e" (it holds a ":") has no -v equivalent'],
   ['dst=/d:e', 'the target "/d:e" (it holds a ":") has no -v equivalent'], // -v would read a bind of /d
-  [
-    'src=v,dst=/data',
-    'the volume name "v" (-v reads one letter and a ":" as a Windows drive) has no -v equivalent',
-  ],
+  ['dst=/b\\9/..', 'the target "/b\\9/.." (-v reads it as the container\'s root) has no -v equivalent'],
   ['src=é,dst=/data,volume-driver=other', 'volume-driver=other has no -v equivalent'],
   ['src=/abs,dst=/d', 'the volume name "/abs" has no -v equivalent'],
   ['type=bind,src=\\srv,dst=/d', 'the bind source "\\srv" has no -v equivalent'],
