@@ -9,7 +9,7 @@ import type { MountSpec } from './mount-spec.ts';
  * `parseLongSpec(formatLong(spec))` gives back `spec`.
  *
  * @throws StowageError 'invalid' naming what `--mount` cannot say: the `-v` SELinux options `z`/`Z`, or a
- *   CR LF line break in a path (the CSV reader turns it into LF).
+ *   target that is not absolute or is `/` (`-v` takes it as an anonymous volume's path).
  */
 export function formatLong(spec: MountSpec): string {
   if ((spec.type === 'bind' || spec.type === 'volume') && spec.selinuxLabel) {
@@ -49,13 +49,6 @@ export function formatLong(spec: MountSpec): string {
   } else {
     if (spec.sizeBytes !== undefined) fields.push(`tmpfs-size=${formatSize(spec.sizeBytes)}`);
     if (spec.mode !== undefined) fields.push(`tmpfs-mode=${spec.mode.toString(8)}`);
-  }
-  const crlf = fields.find((field) => field.includes('\r\n'));
-  if (crlf) {
-    throw invalid(
-      `a CR LF line break in "${crlf.slice(0, crlf.indexOf('='))}" has no --mount equivalent`,
-      'the --mount CSV reader turns CR LF into LF',
-    );
   }
   return fields.map(csvField).join(',');
 }

@@ -27,6 +27,8 @@ const REGRESSIONS: FuzzInput[] = [
   { syntax: 'short', text: 'a:/data', cwd: '/w' },
   { syntax: 'short', text: '::', cwd: undefined },
   { syntax: 'long', text: 'dst=/d,volume-opt=foo=bar', cwd: undefined },
+  // A quoted CR CR LF reads as CR LF, which formatting refused to write.
+  { syntax: 'long', text: 'type=bind,"source=/\r\r\n""/",target=/d', cwd: '/w/app' },
   // --mount reads a backslash as a slash, -v does not: `/b\9/..` is `/` to -v.
   { syntax: 'long', text: 'dst=/x,readonly=false,destination=/b\\9/../', cwd: undefined },
 ];
