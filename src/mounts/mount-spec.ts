@@ -25,7 +25,10 @@ interface MountSpecBase {
   readonly type: MountType;
   /** Host path (bind), volume name (volume; `''` for an anonymous volume), always `''` for tmpfs. */
   readonly source: string;
-  /** Path inside the container, as written. */
+  /**
+   * Path inside the container, as written: absolute, except for a `-v` anonymous volume, whose path the
+   * engine takes as it is (`data`, `C:`, `a:/data`, `::`), cleans, and puts under the container's root.
+   */
   readonly target: string;
   readonly readOnly: boolean;
   /**
