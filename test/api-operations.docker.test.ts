@@ -171,7 +171,7 @@ describe(
     test('doctor answers what `stowage doctor --json` prints, with the same thresholds', async () => {
       type Report = {
         policy: Record<string, number>;
-        findings: { check: string; severity: string; subject: string; fix: string }[];
+        findings: { check: string; severity: string; subjects: string[]; fix: string }[];
         summary: Record<string, number>;
       };
       const fromApi = await json<Report>('/api/doctor?staleAfter=1d&diskWarn=90');
@@ -184,7 +184,7 @@ describe(
       assert.deepEqual(fromApi.body.findings, fromCli.findings);
       assert.deepEqual(fromApi.body.summary, fromCli.summary);
       assert.ok(
-        fromApi.body.findings.some((f) => f.subject === soonUsed && f.severity && f.fix),
+        fromApi.body.findings.some((f) => f.subjects.includes(soonUsed) && f.severity && f.fix),
         'findings name their severity and fix',
       );
       assert.equal((await api('/api/doctor?diskWarn=99&diskCritical=90')).status, 400);

@@ -10,8 +10,10 @@ import { dockerOk, engineAvailable, SKIP_REASON, TestSession, volumeAt } from '.
 
 interface Finding {
   check: string;
+  kind: string;
   severity: 'info' | 'warning' | 'critical';
   subject: string;
+  subjects: string[];
   message: string;
   fix: string;
 }
@@ -33,12 +35,13 @@ describe('doctor on a real engine', { skip: !engineAvailable() && SKIP_REASON },
     const result = s.stowage(['doctor', '--json', ...args]);
     assert.equal(result.stderr, '', 'a JSON report has nothing on stderr');
     const report = JSON.parse(result.stdout) as Report;
-    const ours = report.findings.filter((f) => f.subject.includes(s.id) || f.subject === orphan);
+    const ours = report.findings.filter((f) => f.subjects.some((x) => x.includes(s.id) || x === orphan));
     return { status: result.status, report, ours };
   }
 
+  /** The findings of `check` about `subject`, alone or among others of the same kind. */
   const find = (findings: Finding[], check: string, subject: string) =>
-    findings.filter((f) => f.check === check && f.subject === subject);
+    findings.filter((f) => f.check === check && f.subjects.includes(subject));
   const expectedExit = (report: Report) => (report.summary.critical ? 11 : report.summary.warning ? 10 : 0);
 
   before(() => {
@@ -61,8 +64,16 @@ describe('doctor on a real engine', { skip: !engineAvailable() && SKIP_REASON },
     s.container(`gone-${s.id}`, ['-v', '/data'], ['true'], false);
     orphan = volumeAt(`gone-${s.id}`, '/data');
     dockerOk('rm', `gone-${s.id}`);
-    // A volume never backed up, and one that is.
+    // A volume never backed up that holds data, and one that is backed up.
     s.volume(`no-backup-${s.id}`);
+    s.container(
+      `filler-${s.id}`,
+      ['-v', `no-backup-${s.id}:/data`],
+      ['sh', '-c', 'echo data > /data/f'],
+      false,
+    );
+    dockerOk('start', '-a', `filler-${s.id}`);
+    dockerOk('rm', `filler-${s.id}`);
     s.volume(`backed-up-${s.id}`);
     const backup = s.stowage(['backup', `backed-up-${s.id}`]);
     assert.equal(backup.status, 0, backup.stderr);
@@ -88,16 +99,21 @@ describe('doctor on a real engine', { skip: !engineAvailable() && SKIP_REASON },
       shared.message,
       `mounted read-write by 2 containers: rw-a-${s.id} (/data), rw-b-${s.id} (/work)`,
     );
-    assert.match(
+    // Exactly one writer is kept, named; only the other is made read-only.
+    assert.equal(
       shared.fix,
-      new RegExp(`rw-a-${s.id} -v rw-shared-${s.id}:/data:ro, rw-b-${s.id} -v rw-shared-${s.id}:/work:ro`),
+      `keep rw-a-${s.id} as the only writer (or label the one that should write stowage.writer=true); ` +
+        `mount it read-only in the others: rw-b-${s.id} -v rw-shared-${s.id}:/work:ro`,
     );
     assert.deepEqual(find(ours, 'shared-writers', `side-logs-${s.id}`), []);
   });
 
   test('an anonymous orphan is a warning fixed by stowage prune', () => {
     const [finding] = find(doctor().ours, 'anonymous-volumes', orphan);
-    assert.deepEqual([finding?.severity, finding?.fix], ['warning', 'stowage prune']);
+    assert.deepEqual(
+      [finding?.kind, finding?.severity, finding?.fix],
+      ['orphan', 'warning', 'stowage prune'],
+    );
     // The fix works: after prune --yes, the finding is gone.
     const prune = s.stowage(['prune', '--yes', '--filter', `name=${orphan}`]);
     assert.equal(prune.status, 0, prune.stderr);
@@ -106,9 +122,11 @@ describe('doctor on a real engine', { skip: !engineAvailable() && SKIP_REASON },
 
   test('a volume never backed up is reported; a fresh backup is not, a stale one is', async () => {
     const { ours } = doctor();
-    const [missing] = find(ours, 'backups', `no-backup-${s.id}`);
-    assert.deepEqual([missing?.severity, missing?.fix], ['warning', `stowage backup no-backup-${s.id}`]);
+    const [missing, ...more] = find(ours, 'backups', `no-backup-${s.id}`);
+    assert.deepEqual(more, []);
+    assert.deepEqual([missing?.kind, missing?.severity], ['never-backed-up', 'warning']);
     assert.match(missing!.message, /^never backed up/);
+    assert.match(missing!.fix, /^stowage backup /);
     assert.deepEqual(find(ours, 'backups', `backed-up-${s.id}`), []);
     await sleep(1100);
     const [stale] = find(doctor('--stale-after', '1s').ours, 'backups', `backed-up-${s.id}`);
@@ -162,5 +180,35 @@ describe('doctor on a real engine', { skip: !engineAvailable() && SKIP_REASON },
     assert.match(result.stdout, new RegExp(`sensitive-binds\\s+socket-${s.id}\\s+bind-mounts`));
     assert.match(result.stdout, /\d+ critical, \d+ warnings?, \d+ info on unix:\/\//);
     assert.equal(result.stderr, '');
+  });
+
+  test('30 empty volumes never backed up are one info finding listing all of them, not 30 warnings', () => {
+    const empties = Array.from({ length: 30 }, (_, i) => `empty-${String(i).padStart(2, '0')}-${s.id}`);
+    for (const name of empties) s.volume(name);
+    const { report } = doctor();
+    const about = report.findings.filter((f) => f.subjects.some((x) => empties.includes(x)));
+    assert.equal(about.length, 1, JSON.stringify(about));
+    const [grouped] = about;
+    assert.deepEqual(
+      [grouped!.check, grouped!.kind, grouped!.severity],
+      ['backups', 'never-backed-up-empty', 'info'],
+    );
+    assert.deepEqual(
+      grouped!.subjects.filter((x) => empties.includes(x)),
+      empties,
+      'every empty volume is listed, sorted',
+    );
+    assert.equal(grouped!.message, 'empty and never backed up: nothing to lose yet');
+    // One finding per kind across the whole report.
+    const kinds = report.findings.filter((f) => f.check === 'backups').map((f) => f.kind);
+    assert.deepEqual(kinds, [...new Set(kinds)]);
+    // The table shows the count and the first few names, on one row.
+    const table = s.stowage(['doctor']);
+    const row = table.stdout.split('\n').filter((line) => line.includes('empty and never backed up'));
+    assert.equal(row.length, 1, table.stdout);
+    assert.match(
+      row[0]!,
+      new RegExp(`${grouped!.subjects.length} volumes: .* and ${grouped!.subjects.length - 3} more`),
+    );
   });
 });

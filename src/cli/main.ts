@@ -349,7 +349,18 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .action(async (spec: string | undefined, options: MountSpecOptions, command: Command) => {
       const session = await sessionFor(command);
       const { mountSpecCheck } = await import('./commands/mount-spec.ts');
-      await mountSpecCheck(spec, options, session.out, { probe: await session.hostProbe() });
+      await mountSpecCheck(spec, options, session.out, {
+        probe: await session.hostProbe(),
+        // Unknown (no engine) counts as missing: the mount would create the volume.
+        volumeExists: (name) =>
+          session
+            .engine()
+            .volumes.inspect(name)
+            .then(
+              () => true,
+              () => false,
+            ),
+      });
     });
 
   program

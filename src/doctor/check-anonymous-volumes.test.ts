@@ -58,4 +58,42 @@ describe('checkAnonymousVolumes', () => {
     );
     assert.match(finding!.message, /used by a at \/x, b at \/y/);
   });
+
+  test('orphans are one finding listing every one of them, apart from protected ones and those in use', () => {
+    const anon = (c: string) => c.repeat(64);
+    const findings = checkAnonymousVolumes(
+      facts({
+        volumes: [
+          volume(anon('c')),
+          volume(anon('b')),
+          volume(anon('a')),
+          volume(anon('d')),
+          volume(anon('e'), { protected: true }),
+          volume(anon('f'), { users: [user('db')] }),
+          volume(anon('9'), { users: [user('web')] }),
+          volume('named'),
+        ],
+      }),
+      POLICY,
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.kind, f.severity, f.subjects, f.fix]),
+      [
+        ['orphan', 'warning', [anon('a'), anon('b'), anon('c'), anon('d')], 'stowage prune'],
+        [
+          'protected-orphan',
+          'info',
+          [anon('e')],
+          `stowage unprotect ${anon('e')} && stowage prune, if it is no longer needed`,
+        ],
+        [
+          'anonymous-in-use',
+          'info',
+          [anon('9'), anon('f')],
+          'give each a name: stowage clone VOLUME NAME, then recreate its container with -v NAME:PATH (stowage inspect VOLUME shows who uses it)',
+        ],
+      ],
+    );
+    assert.equal(findings[0]!.subject, `4 volumes: ${anon('a')}, ${anon('b')}, ${anon('c')} and 1 more`);
+  });
 });

@@ -81,4 +81,62 @@ describe('checkBackups', () => {
     assert.equal(checkBackups(input, { ...POLICY, staleAfterMs: DAY }).length, 1);
     assert.equal(checkBackups(input, { ...POLICY, staleAfterMs: 3 * DAY }).length, 0);
   });
+
+  test('many volumes with one problem are one finding listing them all', () => {
+    const names = Array.from({ length: 300 }, (_, i) => `v${String(i).padStart(3, '0')}`);
+    const findings = checkBackups(facts({ volumes: names.map((n) => inUse(n, { sizeBytes: 5 })) }), POLICY);
+    assert.equal(findings.length, 1);
+    const [finding] = findings;
+    assert.deepEqual(
+      [finding!.kind, finding!.severity, finding!.subject, finding!.fix],
+      [
+        'never-backed-up',
+        'warning',
+        '300 volumes: v000, v001, v002 and 297 more',
+        'stowage backup VOLUME... (each of the 300 volumes)',
+      ],
+    );
+    assert.deepEqual(finding!.subjects, names);
+  });
+
+  test('an empty volume never backed up is information; unknown sizes and data are warnings', () => {
+    const findings = checkBackups(
+      facts({
+        volumes: [
+          inUse('empty-b', { sizeBytes: 0 }),
+          inUse('empty-a', { sizeBytes: 0 }),
+          inUse('data', { sizeBytes: 1 }),
+          inUse('unmeasured', { sizeBytes: null }),
+          inUse('stale', { sizeBytes: 0 }),
+        ],
+        backups: [backup('stale', 30)],
+      }),
+      POLICY,
+    );
+    assert.deepEqual(findings.map((f) => [f.kind, f.severity, f.subjects, f.fix]).sort(), [
+      ['never-backed-up', 'warning', ['data', 'unmeasured'], 'stowage backup data unmeasured'],
+      [
+        'never-backed-up-empty',
+        'info',
+        ['empty-a', 'empty-b'],
+        'stowage backup empty-a empty-b once it holds data',
+      ],
+      ['stale', 'warning', ['stale'], 'stowage backup stale'],
+    ]);
+    assert.equal(
+      findings.find((f) => f.kind === 'never-backed-up-empty')!.subject,
+      '2 volumes: empty-a, empty-b',
+    );
+  });
+
+  test('stale volumes are one finding naming the oldest age', () => {
+    const findings = checkBackups(
+      facts({ volumes: [inUse('a'), inUse('b')], backups: [backup('a', 9), backup('b', 40)] }),
+      POLICY,
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.kind, f.subjects, f.message]),
+      [['stale', ['a', 'b'], 'newest backup older than 1 week (the oldest: 1 month)']],
+    );
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { formatBytes } from '../core/units.ts';
 import type { Check, DoctorPolicy, Finding, Severity } from './contract.ts';
+import { findingFor } from './finding.ts';
 
 /** `used / (used + available)` in percent, rounded up as `df` does; 0 for an empty total. Pure. */
 export function usedPercent(used: number, available: number): number {
@@ -17,37 +18,41 @@ export const checkDiskSpace: Check = (facts, policy) => {
   if (!disk) return [];
   if ('error' in disk) {
     return [
-      {
+      findingFor(disk.path, {
         check: 'disk-space',
+        kind: 'unmeasured',
         severity: 'info',
-        subject: disk.path,
         message: `cannot measure the engine's data root: ${disk.error}`,
         fix: "run stowage doctor on the engine's host, as a user who can read its data root",
-      },
+      }),
     ];
   }
   const findings: Finding[] = [];
   const bytes = usedPercent(disk.usedBytes, disk.availableBytes);
   const bytesSeverity = severityFor(bytes, policy);
   if (bytesSeverity) {
-    findings.push({
-      check: 'disk-space',
-      severity: bytesSeverity,
-      subject: disk.path,
-      message: `disk ${bytes}% full: ${formatBytes(disk.availableBytes)} left for volumes, images and containers`,
-      fix: 'stowage prune (orphan volumes), docker system prune (unused images, containers), or a larger disk',
-    });
+    findings.push(
+      findingFor(disk.path, {
+        check: 'disk-space',
+        kind: 'bytes',
+        severity: bytesSeverity,
+        message: `disk ${bytes}% full: ${formatBytes(disk.availableBytes)} left for volumes, images and containers`,
+        fix: 'stowage prune (orphan volumes), docker system prune (unused images, containers), or a larger disk',
+      }),
+    );
   }
   const inodes = usedPercent(disk.usedInodes, disk.availableInodes);
   const inodeSeverity = severityFor(inodes, policy);
   if (inodeSeverity) {
-    findings.push({
-      check: 'disk-space',
-      severity: inodeSeverity,
-      subject: disk.path,
-      message: `inodes ${inodes}% used: ${disk.availableInodes} files more can be created`,
-      fix: 'stowage prune (orphan volumes), docker system prune, or remove the volumes holding many small files',
-    });
+    findings.push(
+      findingFor(disk.path, {
+        check: 'disk-space',
+        kind: 'inodes',
+        severity: inodeSeverity,
+        message: `inodes ${inodes}% used: ${disk.availableInodes} files more can be created`,
+        fix: 'stowage prune (orphan volumes), docker system prune, or remove the volumes holding many small files',
+      }),
+    );
   }
   return findings;
 };

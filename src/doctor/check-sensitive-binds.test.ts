@@ -65,8 +65,10 @@ describe('checkSensitiveBinds', () => {
     assert.deepEqual(findings, [
       {
         check: 'sensitive-binds',
+        kind: 'sensitive-bind',
         severity: 'warning',
         subject: 'web',
+        subjects: ['web'],
         message: "bind-mounts /etc at /host-etc, read-only: the host's configuration, with password hashes",
         fix: 'mount only what it needs, read-only: -v /etc/PATH:/host-etc/PATH:ro',
       },

@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import type { MountRow } from '../inventory/mount-listing.ts';
 import type { Check, Finding, Severity } from './contract.ts';
+import { findingFor } from './finding.ts';
 
 export interface HostPathRisk {
   severity: Severity;
@@ -118,13 +119,14 @@ function finding(mount: MountRow, hostPath: string, risk: HostPathRisk): Finding
     mount.type === 'bind'
       ? `bind-mounts ${hostPath}`
       : `mounts volume ${mount.source} (a bind of ${hostPath})`;
-  return {
+  // One finding per mount: the fix names the mount, so grouping containers would lose it.
+  return findingFor(mount.container, {
     check: 'sensitive-binds',
+    kind: 'sensitive-bind',
     severity: risk.severity,
-    subject: mount.container,
     message: `${how} at ${mount.destination}, ${mount.readOnly ? 'read-only' : 'read-write'}: ${risk.what}`,
     fix: fixFor(mount, hostPath, risk),
-  };
+  });
 }
 
 function fixFor(mount: MountRow, hostPath: string, risk: HostPathRisk): string {

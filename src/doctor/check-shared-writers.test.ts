@@ -51,7 +51,8 @@ describe('checkSharedWriters', () => {
         mount('shipper', 'logs', { destination: '/logs' }),
       ],
       {},
-      'keep one writer (label it stowage.writer=true) and mount it read-only in the others: app -v logs:/var/log/app:ro, shipper -v logs:/logs:ro',
+      // One writer stays read-write, named; only the other is made read-only.
+      'keep app as the only writer (or label the one that should write stowage.writer=true); mount it read-only in the others: shipper -v logs:/logs:ro',
     ],
     [
       'two writers, one labelled: the other becomes a reader',
@@ -76,7 +77,7 @@ describe('checkSharedWriters', () => {
       'two labelled writers are no choice',
       [mount('a', 'logs'), mount('b', 'logs')],
       { a: WRITER, b: WRITER },
-      'keep one writer (label it stowage.writer=true) and mount it read-only in the others: a -v logs:/data:ro, b -v logs:/data:ro',
+      'keep a as the only writer (and only it labelled stowage.writer=true); mount it read-only in the others: b -v logs:/data:ro',
     ],
     [
       'a writer through --volumes-from gets --volumes-from …:ro',
@@ -115,6 +116,35 @@ describe('checkSharedWriters', () => {
       facts({ mounts: [mount('a', 'logs'), mount('b', 'logs')], labels: { a: { 'stowage.writer': 'yes' } } }),
       POLICY,
     );
-    assert.match(finding!.fix, /^keep one writer/);
+    assert.match(finding!.fix, /^keep a as the only writer \(or label/);
+  });
+
+  test('with no label, a running writer is kept before a stopped one, and every other writer is named', () => {
+    const [finding] = checkSharedWriters(
+      facts({
+        mounts: [
+          mount('a-old', 'logs', { running: false }),
+          mount('c', 'logs', { destination: '/c' }),
+          mount('b', 'logs', { destination: '/b' }),
+          mount('r', 'logs', { destination: '/r', readOnly: true }),
+        ],
+      }),
+      POLICY,
+    );
+    assert.equal(
+      finding!.fix,
+      'keep b as the only writer (or label the one that should write stowage.writer=true); mount it read-only in the others: a-old -v logs:/data:ro, c -v logs:/c:ro',
+    );
+  });
+
+  test('a labelled container that only reads is not kept as the writer', () => {
+    const [finding] = checkSharedWriters(
+      facts({
+        mounts: [mount('reader', 'logs', { readOnly: true }), mount('x', 'logs'), mount('y', 'logs')],
+        labels: { reader: WRITER },
+      }),
+      POLICY,
+    );
+    assert.match(finding!.fix, /^keep x as the only writer \(or label .*: y -v logs:\/data:ro$/);
   });
 });

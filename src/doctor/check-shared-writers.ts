@@ -1,12 +1,13 @@
 /**
  * Volumes that two or more containers can write at once: nothing coordinates their writes, so files get
  * interleaved or corrupted. The seeds' sidecar lesson is the healthy shape: one writer, readers mount `:ro`.
- * The writer can be named with the container label `stowage.writer=true`; the fix then keeps it read-write
- * and turns every other container's mount read-only.
+ * The fix keeps exactly one writer, named, and turns every other container's read-write mount read-only:
+ * the container labelled `stowage.writer=true`, or else one picked by a fixed rule (see pickWriter).
  */
 import { compareText } from '../core/units.ts';
 import type { MountRow } from '../inventory/mount-listing.ts';
 import type { Check, Finding } from './contract.ts';
+import { findingFor } from './finding.ts';
 
 /** Container label naming the one container meant to write a shared volume. */
 export const WRITER_LABEL = 'stowage.writer';
@@ -22,35 +23,51 @@ export const checkSharedWriters: Check = (facts) => {
     const writeRows = rows.filter((row) => !row.readOnly);
     const writers = unique(writeRows.map((row) => row.containerId));
     if (writers.length < 2) continue;
-    const labelled = unique(
-      rows
-        .filter((row) => facts.containerLabels.get(row.containerId)?.[WRITER_LABEL] === 'true')
-        .map((row) => row.containerId),
-    );
-    const writer =
-      labelled.length === 1 ? rows.find((row) => row.containerId === labelled[0])!.container : undefined;
-    const toReadOnly = writeRows.filter((row) => row.container !== writer);
+    const labelled = writers.filter((id) => facts.containerLabels.get(id)?.[WRITER_LABEL] === 'true');
+    const writerId = labelled.length === 1 ? labelled[0]! : pickWriter(writeRows, labelled);
+    const writer = writeRows.find((row) => row.containerId === writerId)!.container;
+    const toReadOnly = writeRows.filter((row) => row.containerId !== writerId);
     const who = writeRows
       .map((row) => `${row.container} (${row.destination}${row.running ? '' : ', stopped'})`)
       .join(', ');
-    const note = writer
-      ? `; ${writer} is labelled the writer`
-      : labelled.length > 1
-        ? `; ${labelled.length} containers are labelled ${WRITER_LABEL}=true`
-        : '';
+    const note =
+      labelled.length === 1
+        ? `; ${writer} is labelled the writer`
+        : labelled.length > 1
+          ? `; ${labelled.length} containers are labelled ${WRITER_LABEL}=true`
+          : '';
     const readers = toReadOnly.map((row) => `${row.container} ${readOnlyForm(volume, row)}`).join(', ');
-    findings.push({
-      check: 'shared-writers',
-      severity: 'warning',
-      subject: volume,
-      message: `mounted read-write by ${writers.length} containers: ${who}${note}`,
-      fix: writer
-        ? `keep ${writer} as the only writer; mount it read-only in the others: ${readers}`
-        : `keep one writer (label it ${WRITER_LABEL}=true) and mount it read-only in the others: ${readers}`,
-    });
+    const choice =
+      labelled.length === 1
+        ? `keep ${writer} as the only writer`
+        : labelled.length > 1
+          ? `keep ${writer} as the only writer (and only it labelled ${WRITER_LABEL}=true)`
+          : `keep ${writer} as the only writer (or label the one that should write ${WRITER_LABEL}=true)`;
+    findings.push(
+      findingFor(volume, {
+        check: 'shared-writers',
+        kind: 'shared-writers',
+        severity: 'warning',
+        message: `mounted read-write by ${writers.length} containers: ${who}${note}`,
+        fix: `${choice}; mount it read-only in the others: ${readers}`,
+      }),
+    );
   }
   return findings;
 };
+
+/**
+ * The writer to keep when no single container is labelled: among the labelled ones if several are, a
+ * running one before a stopped one (it is the one writing now), then the first by name, so that the advice
+ * is the same each time.
+ */
+function pickWriter(writeRows: readonly MountRow[], labelled: readonly string[]): string {
+  const candidates = writeRows.filter((row) => labelled.length === 0 || labelled.includes(row.containerId));
+  const [first] = [...candidates].sort(
+    (a, b) => Number(b.running) - Number(a.running) || compareText(a.container, b.container),
+  );
+  return first!.containerId;
+}
 
 /** How a reader should mount the volume: `-v vol:/path:ro`, or `--volumes-from donor:ro` where it came that way. */
 function readOnlyForm(volume: string, row: MountRow): string {

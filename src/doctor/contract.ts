@@ -11,12 +11,20 @@ import type { VolumeRecord } from '../inventory/volume-record.ts';
 /** info: worth knowing; warning: data at risk or a risky setup; critical: root on the host, or a disk about to fill. */
 export type Severity = 'info' | 'warning' | 'critical';
 
+/**
+ * One kind of problem and everything it concerns: 300 volumes never backed up are one finding listing 300
+ * volumes, not 300 findings (a long list of identical lines hides the one that matters).
+ */
 export interface Finding {
   /** The check that found it (`sensitive-binds`, `backups`...). */
   check: CheckName;
+  /** What kind of problem, within its check (`never-backed-up`, `orphan`...): one finding per kind. */
+  kind: string;
   severity: Severity;
-  /** What it is about: a volume name, a container name, a folder. */
+  /** What it is about, for a table: a name, or a count with the first few names (`3 volumes: a, b, c`). */
   subject: string;
+  /** Every volume, container or folder it is about, sorted. */
+  subjects: string[];
   /** What is wrong and why it matters, in one sentence. */
   message: string;
   /** What to run or change to put it right. */
@@ -38,7 +46,7 @@ export interface DiskUsage {
 export interface DoctorFacts {
   /** Milliseconds since the epoch, when the facts were gathered. */
   now: number;
-  /** Every volume with its users (no sizes: the audit does not need them). */
+  /** Every volume with its users and size (a measured 0 is an empty volume). */
   volumes: readonly VolumeRecord[];
   /** Every mount of every container, of every type. */
   mounts: readonly MountRow[];

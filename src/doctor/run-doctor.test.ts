@@ -9,8 +9,10 @@ import { ANON, backup, facts, POLICY, user, volume } from './testing/facts.ts';
 
 const found = (check: Finding['check'], severity: Finding['severity'], subject: string): Finding => ({
   check,
+  kind: check,
   severity,
   subject,
+  subjects: [subject],
   message: '',
   fix: '',
 });

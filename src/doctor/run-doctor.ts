@@ -1,5 +1,5 @@
 /**
- * `stowage doctor`: gathers the facts of one engine once (volumes with users, every container's mounts and
+ * `stowage doctor`: gathers the facts of one engine once (volumes with users and sizes, every container's mounts and
  * labels, the catalog's backups, the data root's disk usage when the engine is local), then runs every
  * check over them. The checks are pure; this file is the only one with I/O.
  */
@@ -66,7 +66,8 @@ export async function runDoctor(sources: DoctorSources, policy: DoctorPolicy): P
   const { engine } = sources;
   const [info, volumes, mounts, containers] = await Promise.all([
     engine.info(),
-    sources.inventory.list(parseVolumeQuery({ sizes: false })),
+    // Sizes tell an empty volume (nothing to back up yet) from one holding data.
+    sources.inventory.list(parseVolumeQuery({ sizes: true })),
     listMounts(engine),
     engine.containers.list(),
   ]);

@@ -151,6 +151,12 @@ describe('validateLocalVolume', () => {
     ['ram', { type: 'tmpfs', device: 'tmpfs', o: 'size=64m' }],
     ['bind', { type: 'none', device: '/srv/data', o: 'bind' }],
     [undefined, { type: 'tmpfs', device: 'tmpfs' }],
+    // A size that asks for no quota: the engine accepts it without quota support (checked on 20.10).
+    ['ut-size', { size: '0' }],
+    ['ut-size', { size: '0.5' }],
+    ['ut-size', { size: '0 kib' }],
+    ['ut-size', { size: '99999999999999999999999' }], // Go's int64() of it is negative
+    ['ut-size', { type: 'tmpfs', device: 'tmpfs', size: '0b' }],
   ];
   for (const [name, options] of accepted) {
     test(`accepted: ${name ?? '(generated name)'} ${JSON.stringify(options)}`, () => {
@@ -176,6 +182,13 @@ describe('validateLocalVolume', () => {
     [undefined, { foo: 'bar' }, 'create: invalid option: "foo"'],
     ['ut-x', { size: '10m' }, 'create ut-x: quota size requested but no quota support'],
     ['ut-x', { size: '10m', foo: '1' }, 'create ut-x: invalid option: "foo"'], // unknown keys win over size
+    ['ut-x', { size: '1.5' }, 'create ut-x: quota size requested but no quota support'],
+    ['ut-x', { size: 'bogus' }, "create ut-x: invalid size: 'bogus'"],
+    ['ut-x', { size: '' }, "create ut-x: invalid size: ''"],
+    ['ut-x', { size: '-1' }, "create ut-x: invalid size: '-1'"],
+    ['ut-x', { size: '1e3' }, "create ut-x: invalid size: '1e3'"],
+    ['ut-x', { size: '1.2.3' }, 'create ut-x: strconv.ParseFloat: parsing "1.2.3": invalid syntax'],
+    ['ut-x', { size: '0', type: 'nfs' }, 'create ut-x: missing required option: "device"'],
     ['ut-x', { type: 'nfs' }, 'create ut-x: missing required option: "device"'],
     ['ut-x', { o: 'addr=1' }, 'create ut-x: missing required option: "device"'],
     ['ut-x', { type: 'nfs', o: 'addr=1' }, 'create ut-x: missing required option: "device"'],

@@ -4,8 +4,8 @@
  */
 import { invalid } from '../core/errors.ts';
 import type { Labels } from '../engine/contract.ts';
+import { localOptionsProblem } from '../mounts/local-driver-rules.ts';
 
-const LOCAL_OPTION_KEYS = new Set(['type', 'device', 'o']);
 const LOCAL_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 /** `--nfs 10.0.0.5:/exports/data` → `type=nfs`, `o=addr=10.0.0.5`, `device=:/exports/data`. */
@@ -77,20 +77,15 @@ export function validateLocalVolume(name: string | undefined, options: Labels): 
       `${subject}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`,
     );
   }
-  // The engine's order: every key first (an unknown key wins over size), then size, then required companions.
-  for (const key of Object.keys(options)) {
-    if (key !== 'size' && !LOCAL_OPTION_KEYS.has(key))
-      throw invalid(`${subject}: invalid option: "${key}"`, 'the local driver takes type, device and o');
-  }
-  if (options.size !== undefined)
+  const problem = localOptionsProblem(options);
+  if (problem !== undefined) {
     throw invalid(
-      `${subject}: quota size requested but no quota support`,
-      'the local driver supports size only on xfs with project quotas; the stowage plugin driver has quotas',
+      `${subject}: ${problem}`,
+      problem.startsWith('invalid option')
+        ? 'the local driver takes type, device and o'
+        : problem.startsWith('quota')
+          ? 'the local driver supports size only on xfs with project quotas; the stowage plugin driver has quotas'
+          : undefined,
     );
-  if ((options.type !== undefined || options.o !== undefined) && options.device === undefined) {
-    throw invalid(`${subject}: missing required option: "device"`);
-  }
-  if (options.device !== undefined && options.type === undefined) {
-    throw invalid(`${subject}: missing required option: "type"`);
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isStowageError } from '../core/errors.ts';
-import { checkLocalVolumeName, checkOnHost } from './check-on-host.ts';
+import { checkLocalDriverOptions, checkLocalVolumeName, checkOnHost } from './check-on-host.ts';
 import { localHostProbe } from './local-host-probe.ts';
 import type { HostProbe } from './mount-spec.ts';
 import { parseLongSpec } from './parse-long-spec.ts';
@@ -49,13 +49,15 @@ const table: ['short' | 'long', string, string | undefined][] = [
   // the local driver's names
   ['short', 'data:/d', undefined],
   ['short', 'a1._-:/d', undefined],
-  ['short', 'v:/d', tooShort('v')],
+  ['short', 'v:/d', undefined], // an anonymous volume at "v:/d" (a drive letter for the CLI)
+  ['long', 'src=v,dst=/d', tooShort('v')],
   ['long', 'src=-,dst=/d', tooShort('-')],
   ['short', 'my vol:/d', nameMessage('my vol')],
   ['short', '-v:/d', nameMessage('-v')],
   ['short', '~/x:/d', nameMessage('~/x')],
   ['short', './x:/d', nameMessage('./x')],
-  ['short', 'é:/d', nameMessage('é')], // two bytes: long enough, but not allowed
+  ['short', 'é:/d', undefined], // a drive letter too
+  ['long', 'src=é,dst=/d', nameMessage('é')], // two bytes: long enough, but not allowed
   ['long', '"src=a""b",dst=/d', nameMessage('a"b', '"a\\"b"')],
   ['long', 'src=my vol,dst=/d,volume-driver=local', nameMessage('my vol')],
   ['long', 'src=my vol,dst=/d,volume-driver=other', undefined], // another driver has its own rules
@@ -75,7 +77,7 @@ for (const [syntax, text, message] of table) {
 test('without a daemon root, only the existence and name checks run', async () => {
   const noRoot: HostProbe = { pathExists: () => Promise.resolve(true) };
   await checkOnHost(parseShortSpec('/var/lib/docker:/d:private'), noRoot, 'short');
-  assert.throws(() => checkLocalVolumeName(parseShortSpec('v:/d')), /too short/);
+  assert.throws(() => checkLocalVolumeName(parseLongSpec('src=v,dst=/d')), /too short/);
 });
 
 test('localHostProbe looks at this filesystem, following symlinks', async () => {
@@ -93,4 +95,26 @@ test('localHostProbe looks at this filesystem, following symlinks', async () => 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('volume-opt on a volume the mount creates follows the local driver; an existing volume is used as it is', async () => {
+  const refused = (message: string) => (error: unknown) =>
+    isStowageError(error, 'invalid') && error.message === message;
+  const spec = parseLongSpec('src=data,dst=/d,volume-opt=foo=bar');
+  assert.throws(() => checkLocalDriverOptions(spec), refused('create data: invalid option: "foo"'));
+  assert.doesNotThrow(() => checkLocalDriverOptions(spec, true));
+  const exists: HostProbe = { ...probe, volumeExists: (name) => Promise.resolve(name === 'data') };
+  await checkOnHost(spec, exists, 'long');
+  await assert.rejects(checkOnHost(spec, probe, 'long'), refused('create data: invalid option: "foo"'));
+  assert.throws(
+    () => checkLocalDriverOptions(parseLongSpec('dst=/d,volume-opt=type=nfs')),
+    refused('create (new anonymous volume): missing required option: "device"'),
+  );
+  // Another driver has its own options; an empty key never reaches the engine.
+  checkLocalDriverOptions(parseLongSpec('src=data,dst=/d,volume-driver=other,volume-opt=foo=bar'));
+  checkLocalDriverOptions(parseLongSpec('src=data,dst=/d,volume-opt='));
+  assert.throws(
+    () => checkLocalDriverOptions(parseLongSpec('src=data,dst=/d,volume-driver=local,volume-opt=size=2g')),
+    refused('create data: quota size requested but no quota support'),
+  );
 });

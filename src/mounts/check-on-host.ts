@@ -6,6 +6,7 @@
  */
 import { invalid } from '../core/errors.ts';
 import { goQuote } from './go-strconv.ts';
+import { localOptionsProblem } from './local-driver-rules.ts';
 import type { HostProbe, MountSpec, MountSyntax } from './mount-spec.ts';
 
 /**
@@ -28,6 +29,8 @@ export async function checkOnHost(spec: MountSpec, probe: HostProbe, syntax: Mou
     if (root !== undefined) checkDaemonRoot(spec.source, spec.propagation ?? '', root);
   }
   checkLocalVolumeName(spec);
+  const exists = spec.type === 'volume' && spec.source !== '' && (await probe.volumeExists?.(spec.source));
+  checkLocalDriverOptions(spec, exists === true);
 }
 
 /**
@@ -73,3 +76,29 @@ export function checkLocalVolumeName(spec: MountSpec): void {
     );
   }
 }
+
+/**
+ * The `local` driver's option rule for a volume the mount creates (`--mount ...,volume-opt=...`): an
+ * anonymous volume always, a named one unless `exists`. Pure, so it also applies to a remote engine.
+ *
+ * @throws StowageError 'invalid' with the engine's message, e.g. `create data: invalid option: "foo"`. An
+ *   anonymous volume's name is random, so its message reads `create (new anonymous volume): ...`.
+ */
+export function checkLocalDriverOptions(spec: MountSpec, exists = false): void {
+  if (spec.type !== 'volume' || spec.driverOptions === undefined || exists) return;
+  if ((spec.driver ?? 'local') !== 'local') return;
+  const problem = localOptionsProblem(spec.driverOptions);
+  if (problem === undefined) return;
+  const name = spec.source === '' ? ANONYMOUS_NAME : spec.source;
+  throw invalid(
+    `create ${name}: ${problem}`,
+    problem.startsWith('invalid option')
+      ? 'the local driver takes the volume-opt keys type, device and o (and size with xfs quotas)'
+      : problem.startsWith('missing')
+        ? 'type and device go together, e.g. volume-opt=type=tmpfs,volume-opt=device=tmpfs'
+        : undefined,
+  );
+}
+
+/** Stands for the random name the engine gives a new anonymous volume, in its messages. */
+export const ANONYMOUS_NAME = '(new anonymous volume)';

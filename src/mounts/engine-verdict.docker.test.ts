@@ -1,7 +1,9 @@
 /**
  * The parsers against the real thing: each spec goes through `docker create` on the engine at DOCKER_HOST
  * (Docker 20.10 in the test setup, with whatever docker CLI is on PATH) and through Stowage, and both must give
- * the same verdict with the same message. Skips only when DOCKER_HOST is unset. Containers carry the label
+ * the same verdict with the same message. Skips only when DOCKER_HOST is unset. (No spec names a volume driver
+ * that is not installed: the docker CLI then takes the engine's "not found" for a missing image and tries to
+ * pull it from the internet.) Containers carry the label
  * `stowage.test=mounts` and are removed, with their anonymous volumes; named volumes use a per-run prefix and
  * are removed too.
  */
@@ -13,7 +15,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { isStowageError } from '../core/errors.ts';
-import { checkLocalVolumeName, checkOnHost } from './check-on-host.ts';
+import {
+  ANONYMOUS_NAME,
+  checkLocalDriverOptions,
+  checkLocalVolumeName,
+  checkOnHost,
+} from './check-on-host.ts';
 import { localHostProbe } from './local-host-probe.ts';
 import type { HostProbe, MountSyntax } from './mount-spec.ts';
 import { parseLongSpec } from './parse-long-spec.ts';
@@ -35,6 +42,29 @@ const table: [Flag, string, string?][] = [
   ['-v', '$SRC:\\data'],
   ['-v', '$MISSING:/data'], // -v creates a missing source when the container starts
   ['-v', ':/data', 'invalid spec: :/data: empty section between colons'],
+  // No source for the CLI's split: the whole spec is an anonymous volume's path, which the engine takes as is.
+  ['-v', ':'],
+  ['-v', '::'],
+  ['-v', ':a'],
+  ['-v', 'a:'],
+  ['-v', 'C:'],
+  ['-v', 'c:\\data'],
+  ['-v', 'C:/'],
+  ['-v', 'a:/data'],
+  ['-v', 'v:/data'],
+  ['-v', 'a:b'],
+  ['-v', 'é:/data'],
+  ['-v', '日:/x'],
+  ['-v', 'my vol'],
+  ['-v', 'data'],
+  ['-v', 'ro'],
+  ['-v', '.'],
+  ['-v', './data'],
+  ['-v', '../x'],
+  ['-v', ':::', 'invalid spec: :::: empty section between colons'],
+  ['-v', 'ab:', 'invalid spec: ab:: empty section between colons'],
+  ['-v', 'ab:/data:', 'invalid spec: ab:/data:: empty section between colons'],
+  ['-v', 'C:/a:/b', 'invalid mode: /b'],
   ['-v', '$VOL-a:/data:', 'invalid spec: $VOL-a:/data:: empty section between colons'],
   ['-v', '$VOL-a:/data:ro:z', 'invalid spec: $VOL-a:/data:ro:z: too many colons'],
   ['-v', 'c:/a:/b:ro', "invalid volume specification: 'c:/a:/b:ro'"],
@@ -80,6 +110,57 @@ const table: [Flag, string, string?][] = [
   ['--mount', 'type=bind,src=$SRC,dst=/data,ro,bind-propagation=rslave'],
   ['--mount', 'TYPE=Bind,SRC=$SRC,DST=/data,bind-nonrecursive'],
   ['--mount', 'src=$VOL-b,dst=/d,volume-nocopy,volume-label=a=b,volume-driver=local'],
+  // volume-opt: the local driver's rules for a volume the mount creates
+  ['--mount', 'src=$VOL-c,dst=/d,volume-opt=foo=bar', 'create $VOL-c: invalid option: "foo"'],
+  ['--mount', 'src=$VOL-c,dst=/d,volume-opt=foo', 'create $VOL-c: invalid option: "foo"'],
+  ['--mount', 'src=$VOL-c,dst=/d,volume-opt=type=tmpfs', 'create $VOL-c: missing required option: "device"'],
+  ['--mount', 'src=$VOL-c,dst=/d,volume-opt=o=size=1m', 'create $VOL-c: missing required option: "device"'],
+  ['--mount', 'src=$VOL-c,dst=/d,volume-opt=device=tmpfs', 'create $VOL-c: missing required option: "type"'],
+  [
+    '--mount',
+    'src=$VOL-c,dst=/d,volume-driver=local,volume-opt=size=1m',
+    'create $VOL-c: quota size requested but no quota support',
+  ],
+  ['--mount', 'src=$VOL-c,dst=/d,volume-opt=size=bogus', "create $VOL-c: invalid size: 'bogus'"],
+  [
+    '--mount',
+    'src=$VOL-c,dst=/d,volume-opt=size=1.2.3',
+    'create $VOL-c: strconv.ParseFloat: parsing "1.2.3": invalid syntax',
+  ],
+  [
+    '--mount',
+    'dst=/d,volume-opt=type=tmpfs',
+    'create (new anonymous volume): missing required option: "device"',
+  ],
+  ['--mount', 'src=$VOL-c,dst=/d,volume-opt='], // an empty key is dropped by the CLI
+  ['--mount', 'src=$VOL-d,dst=/d,volume-opt==x'],
+  ['--mount', 'src=$VOL-e,dst=/d,volume-opt=size=0'],
+  ['--mount', 'src=$VOL-f,dst=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=1m'],
+  ['--mount', 'dst=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs'],
+  // $VOL-a exists by now: the engine uses it as it is and never reads the options
+  ['--mount', 'src=$VOL-a,dst=/d,volume-opt=foo=bar'],
+  // more odd --mount forms
+  ['--mount', 'type=tmpfs,dst=/t,tmpfs-size=1.5m'],
+  ['--mount', 'type=tmpfs,dst=/t,tmpfs-size=1 m'],
+  ['--mount', 'type=tmpfs,dst=/t,tmpfs-size=1MiB'],
+  ['--mount', 'type=tmpfs,dst=/t,tmpfs-size=0x10', 'invalid value for tmpfs-size: 0x10'],
+  ['--mount', 'type=tmpfs,dst=/t,tmpfs-mode=0o777', 'invalid value for tmpfs-mode: 0o777'],
+  [
+    '--mount',
+    'type=tmpfs,dst=/t,bind-propagation=shared',
+    "cannot mix 'bind-*' options with mount type 'tmpfs'",
+  ],
+  [
+    '--mount',
+    'type=bind,src=$SRC,dst=/d,volume-opt=a=b',
+    "cannot mix 'volume-*' options with mount type 'bind'",
+  ],
+  ['--mount', 'type=bind,src=$SRC,dst=/d,bind-propagation=SHARED'],
+  [
+    '--mount',
+    'type=volume,src=ab,dst=C:\\d',
+    `invalid mount config for type "volume": invalid mount path: 'C:/d' mount path must be absolute`,
+  ],
   ['--mount', 'type=tmpfs,dst=/t,tmpfs-size=64m,tmpfs-mode=1777'],
   ['--mount', 'dst=/d,consistency=bogus'],
   ['--mount', 'type=bind,src=$SRC,dst=/d,bind-recursive=writable,ro'],
@@ -135,31 +216,39 @@ const table: [Flag, string, string?][] = [
 // Where Stowage refuses on purpose what this docker accepts (see parse-short-spec.ts, parse-long-spec.ts).
 // Asserted, so a docker that changes its mind is noticed.
 const divergences: [Flag, string, string][] = [
-  // The CLI reads "v:" as a Windows drive and creates an anonymous volume at the relative path "v:/data".
-  [
-    '-v',
-    'v:/data',
-    'create v: volume name is too short, names should be at least two alphanumeric characters',
-  ],
-  // The CLI sends a lone relative target as an anonymous volume the engine does not check.
-  [
-    '-v',
-    'data',
-    `invalid volume specification: 'data': invalid mount config for type "volume": invalid mount path: 'data' mount path must be absolute`,
-  ],
   // A 20.10 engine ignores the sub-path and mounts the whole volume.
   ['--mount', 'src=$VOL-a,dst=/d,volume-subpath=sub', 'volume-subpath requires API v1.45 or later'],
   // Go turns 1e19 bytes into a negative int64 that the kernel refuses when the container starts.
   ['--mount', 'type=tmpfs,dst=/t,tmpfs-size=1e19', 'invalid value for tmpfs-size: 1e19'],
+  [
+    '--mount',
+    'type=tmpfs,dst=/t,tmpfs-size=9223372036854775807',
+    'invalid value for tmpfs-size: 9223372036854775807',
+  ],
+  // An anonymous volume over the container's whole root: the container cannot start.
+  [
+    '-v',
+    '/',
+    `invalid volume specification: '/': invalid mount config for type "volume": invalid specification: destination can't be '/'`,
+  ],
 ];
 
 const docker = (...args: string[]) => run('docker', args, { env: process.env });
+const volumeExists = (name: string) =>
+  docker('volume', 'inspect', name).then(
+    () => true,
+    () => false,
+  );
 
-/** What a user reads: the first line, without the CLI's and the daemon's prefixes. */
+/**
+ * What a user reads: the first line, without the CLI's and the daemon's prefixes. A new anonymous volume's
+ * random name is replaced with what Stowage says in its place.
+ */
 function dockerMessage(stderr: string): string {
   const line = (stderr.split('\n').find((text) => text.trim() !== '') ?? '')
     .replace(/^docker: /, '')
-    .replace(/^Error response from daemon: /, '');
+    .replace(/^Error response from daemon: /, '')
+    .replace(/^create [0-9a-f]{64}: /, `create ${ANONYMOUS_NAME}: `);
   return /^invalid argument ".*" for "--mount" flag: (.*)$/.exec(line)?.[1] ?? line;
 }
 
@@ -193,7 +282,7 @@ if (DOCKER_HOST === undefined) {
     const root = (await docker('info', '--format', '{{.DockerRootDir}}')).stdout.trim();
     vars.set('SRC', join(dir, 'src')).set('MISSING', join(dir, 'missing')).set('ROOT', root).set('VOL', VOL);
     // Paths mean something only on the engine's own host.
-    if (DOCKER_HOST.startsWith('unix://')) probe = localHostProbe({ daemonRoot: root });
+    if (DOCKER_HOST.startsWith('unix://')) probe = localHostProbe({ daemonRoot: root, volumeExists });
   });
 
   after(async () => {
@@ -214,7 +303,11 @@ if (DOCKER_HOST === undefined) {
       const options = { cwd: process.cwd() };
       const parsed = syntax === 'short' ? parseShortSpec(spec, options) : parseLongSpec(spec, options);
       if (probe) await checkOnHost(parsed, probe, syntax);
-      else checkLocalVolumeName(parsed);
+      else {
+        checkLocalVolumeName(parsed);
+        const named = parsed.type === 'volume' && parsed.source !== '';
+        checkLocalDriverOptions(parsed, named && (await volumeExists(parsed.source)));
+      }
       return undefined;
     } catch (error) {
       if (isStowageError(error, 'invalid')) return error.message;

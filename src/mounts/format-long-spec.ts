@@ -1,4 +1,5 @@
 import { invalid } from '../core/errors.ts';
+import { validateEngineMount } from './engine-mount.ts';
 import { csvField } from './go-csv.ts';
 import type { MountSpec } from './mount-spec.ts';
 
@@ -8,13 +9,27 @@ import type { MountSpec } from './mount-spec.ts';
  * `parseLongSpec(formatLong(spec))` gives back `spec`.
  *
  * @throws StowageError 'invalid' naming what `--mount` cannot say: the `-v` SELinux options `z`/`Z`, or a
- *   CR LF line break in a path (the CSV reader turns it into LF).
+ *   target that is not absolute or is `/` (`-v` takes it as an anonymous volume's path).
  */
 export function formatLong(spec: MountSpec): string {
   if ((spec.type === 'bind' || spec.type === 'volume') && spec.selinuxLabel) {
     throw invalid(
       `the -v option "${spec.selinuxLabel}" (SELinux relabel) has no --mount equivalent`,
       'keep the -v syntax, or relabel the host path yourself (chcon -Rt container_file_t PATH)',
+    );
+  }
+  // `-v` takes a relative or odd target as an anonymous volume's path; `--mount` wants an absolute one.
+  const notAbsolute = validateEngineMount({
+    type: 'volume',
+    source: 'target-only',
+    target: spec.target,
+    readOnly: false,
+    consistency: '',
+  });
+  if (notAbsolute) {
+    throw invalid(
+      `the target "${spec.target}" has no --mount equivalent (${notAbsolute.replace(/^invalid mount config for type "\w+": /, '')})`,
+      '--mount needs an absolute target other than /; keep -v, or choose an absolute path',
     );
   }
   const fields = [`type=${spec.type}`];
@@ -34,13 +49,6 @@ export function formatLong(spec: MountSpec): string {
   } else {
     if (spec.sizeBytes !== undefined) fields.push(`tmpfs-size=${formatSize(spec.sizeBytes)}`);
     if (spec.mode !== undefined) fields.push(`tmpfs-mode=${spec.mode.toString(8)}`);
-  }
-  const crlf = fields.find((field) => field.includes('\r\n'));
-  if (crlf) {
-    throw invalid(
-      `a CR LF line break in "${crlf.slice(0, crlf.indexOf('='))}" has no --mount equivalent`,
-      'the --mount CSV reader turns CR LF into LF',
-    );
   }
   return fields.map(csvField).join(',');
 }

@@ -1,12 +1,15 @@
-import { invalid } from '../core/errors.ts';
+import { invalid, isStowageError } from '../core/errors.ts';
+import { cleanPath } from './go-path.ts';
 import type { MountSpec } from './mount-spec.ts';
+import { hasCliSource } from './parse-short-spec.ts';
 
 const SHORT_CONSISTENCY = new Set(['consistent', 'cached', 'delegated']);
 const VOLUME_CREATE_HINT =
   'create the volume first (docker volume create --driver/--label/--opt ...), then -v NAME:TARGET';
 
 /**
- * The `-v` spec for a spec: `[SOURCE:]TARGET[:OPTIONS]` with options in a fixed order and `rw` left out.
+ * The `-v` spec for a spec: `[SOURCE:]TARGET[:OPTIONS]` with options in a fixed order and `rw` left out
+ * (but for a one-letter source, which needs it: `v:/data:rw`).
  * `parseShortSpec(formatShort(spec))` gives back `spec`.
  *
  * @throws StowageError 'invalid' naming the first thing `-v` cannot say: `type=tmpfs` (and with it `tmpfs-size`,
@@ -52,12 +55,24 @@ export function formatShort(spec: MountSpec): string {
   if (spec.consistency !== undefined && !SHORT_CONSISTENCY.has(spec.consistency)) {
     throw refuse(`consistency=${spec.consistency}`, 'Linux ignores consistency; leave it out');
   }
-  for (const [name, path] of [
-    ['source', spec.source],
-    ['target', spec.target],
-  ] as const) {
+  // With a source, `-v` splits at every ":". Without one, the spec is the target, provided the CLI's split
+  // finds no source in it either (`C:/x` is a drive letter and stays whole; `/a:b` would be a bind).
+  const paths =
+    spec.source === ''
+      ? []
+      : ([
+          ['source', spec.source],
+          ['target', spec.target],
+        ] as const);
+  for (const [name, path] of paths) {
     if (path.includes(':'))
       throw refuse(`the ${name} "${path}" (it holds a ":")`, 'keep --mount, which has no separator problem');
+  }
+  if (spec.source === '' && spec.target.includes(':') && !staysAnonymous(spec.target)) {
+    throw refuse(
+      `the target "${spec.target}" (it holds a ":")`,
+      'keep --mount, which has no separator problem',
+    );
   }
 
   const options: string[] = [];
@@ -75,7 +90,27 @@ export function formatShort(spec: MountSpec): string {
         'name the volume, e.g. -v data:/data:nocopy',
       );
     }
+    // -v cleans the path without reading a backslash as a separator (`/a\b/..` is `/`), unlike --mount.
+    if (cleanPath(spec.target) === '/') {
+      throw refuse(
+        `the target "${spec.target}" (-v reads it as the container's root)`,
+        'keep --mount, or write the target without ".."',
+      );
+    }
     return spec.target;
   }
+  // `v:/data` is a drive letter for the CLI, which would send the whole spec as an anonymous volume's path;
+  // `v:/data:rw` has a third part, so the CLI finds a source and the engine reads volume v at /data.
+  if (options.length === 0 && staysAnonymous(`${spec.source}:${spec.target}`)) options.push('rw');
   return [spec.source, spec.target, ...(options.length > 0 ? [options.join(',')] : [])].join(':');
+}
+
+/** Whether `-v TARGET` reads back as an anonymous volume at TARGET. */
+function staysAnonymous(target: string): boolean {
+  try {
+    return !hasCliSource(target);
+  } catch (error) {
+    if (isStowageError(error, 'invalid')) return false; // `a::b`: the split refuses it
+    throw error;
+  }
 }

@@ -18,6 +18,8 @@ const shortToLong: [string, string][] = [
     'type=bind,source=/srv,target=/data,consistency=delegated,bind-propagation=slave',
   ],
   ['/a,b:/c"d', 'type=bind,"source=/a,b","target=/c""d"'],
+  // The CSV reader turns CR LF into LF: CR CR LF reads back as CR LF.
+  ['/a\r\nb:/data', 'type=bind,"source=/a\r\r\nb",target=/data'],
 ];
 
 const longToShort: [string, string][] = [
@@ -26,7 +28,11 @@ const longToShort: [string, string][] = [
   ['type=bind,src=/srv,dst=/data,readonly,bind-propagation=RSLAVE', '/srv:/data:ro,rslave'],
   ['type=bind,src=/srv,dst=/data,bind-recursive=writable,ro', '/srv:/data:ro'],
   ['type=bind,"src=/a,b",dst=/data', '/a,b:/data'],
-  ['src=v,dst=/data', 'v:/data'],
+  ['src=vv,dst=/data', 'vv:/data'],
+  // One letter and ":" is a Windows drive to the CLI: "rw" makes it split, so "v" stays a volume name.
+  ['src=v,dst=/data', 'v:/data:rw'],
+  ['src=é,dst=/data,consistency=cached', 'é:/data:cached'],
+  ['dst=/d\\e', '/d\\e'],
 ];
 
 const longToLong: [string, string][] = [
@@ -73,7 +79,16 @@ for (const [long, canonical] of longToLong) {
 const refusedToLong: [string, string][] = [
   ['vol:/data:z', 'the -v option "z" (SELinux relabel) has no --mount equivalent'],
   ['/srv:/data:ro,Z', 'the -v option "Z" (SELinux relabel) has no --mount equivalent'],
-  ['/a\r\nb:/data', 'a CR LF line break in "source" has no --mount equivalent'],
+  // -v makes anonymous volumes at relative or odd paths; --mount wants an absolute target
+  [
+    'data',
+    `the target "data" has no --mount equivalent (invalid mount path: 'data' mount path must be absolute)`,
+  ],
+  [
+    'C:/x',
+    `the target "C:/x" has no --mount equivalent (invalid mount path: 'C:/x' mount path must be absolute)`,
+  ],
+  [':', `the target ":" has no --mount equivalent (invalid mount path: ':' mount path must be absolute)`],
 ];
 
 const refusedToShort: [string, string][] = [
@@ -92,6 +107,9 @@ const refusedToShort: [string, string][] = [
   ['dst=/d,consistency=cached', '"cached" on an anonymous volume has no -v equivalent'],
   ['type=bind,src=/a:b,dst=/d', 'the source "/a:b" (it holds a ":") has no -v equivalent'],
   ['src=v1,dst=/d:e', 'the target "/d:e" (it holds a ":") has no -v equivalent'],
+  ['dst=/d:e', 'the target "/d:e" (it holds a ":") has no -v equivalent'], // -v would read a bind of /d
+  ['dst=/b\\9/..', 'the target "/b\\9/.." (-v reads it as the container\'s root) has no -v equivalent'],
+  ['src=é,dst=/data,volume-driver=other', 'volume-driver=other has no -v equivalent'],
   ['src=/abs,dst=/d', 'the volume name "/abs" has no -v equivalent'],
   ['type=bind,src=\\srv,dst=/d', 'the bind source "\\srv" has no -v equivalent'],
 ];

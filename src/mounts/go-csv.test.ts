@@ -56,7 +56,17 @@ test('csvField quotes only what the reader would split or reject, and reads back
   assert.equal(csvField('source=/a'), 'source=/a');
   assert.equal(csvField('source=/a,b'), '"source=/a,b"');
   assert.equal(csvField('source=/a"b'), '"source=/a""b"');
-  for (const field of ['x,y', 'q"uote', 'line\nbreak', 'cr\rhere', '"', 'end\r']) {
+  for (const field of [
+    'x,y',
+    'q"uote',
+    'line\nbreak',
+    'cr\rhere',
+    '"',
+    'end\r',
+    'cr\r\nlf',
+    '\r\r\n\r\n',
+    '\r',
+  ]) {
     assert.deepEqual(readCsvRecord(`${csvField(field)},${csvField(field)}`), {
       ok: true,
       fields: [field, field],

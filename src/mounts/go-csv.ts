@@ -90,11 +90,13 @@ export function readCsvRecord(text: string): CsvRecord {
 }
 
 /**
- * One `key=value` of a `--mount` value, quoted when the CSV reader would otherwise split or reject it. A quoted
- * field keeps everything but a CR LF pair, which the reader turns into LF.
+ * One `key=value` of a `--mount` value, quoted when the CSV reader would otherwise split or reject it; reads
+ * back unchanged. The reader turns a CR LF at a line's end into LF, so a CR LF in the field is written
+ * CR CR LF (which it turns back into CR LF).
  */
 export function csvField(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+  if (!/[",\r\n]/.test(field)) return field;
+  return `"${field.replaceAll('"', '""').replaceAll('\r\n', '\r\r\n')}"`;
 }
 
 /** Go's `readLine`: lines keep their LF, CR LF becomes LF, a CR right before the end of the text is dropped. */

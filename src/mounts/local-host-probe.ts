@@ -3,9 +3,12 @@ import type { HostProbe } from './mount-spec.ts';
 
 /**
  * A `HostProbe` for an engine on this host: paths are looked up on this filesystem (following symlinks, as the
- * engine's `stat` does). `daemonRoot` is the engine's `DockerRootDir` when the caller knows it.
+ * engine's `stat` does). `daemonRoot` is the engine's `DockerRootDir` and `volumeExists` asks the engine,
+ * when the caller can.
  */
-export function localHostProbe(options: { daemonRoot?: string } = {}): HostProbe {
+export function localHostProbe(
+  options: { daemonRoot?: string; volumeExists?: (name: string) => Promise<boolean> } = {},
+): HostProbe {
   return {
     async pathExists(path) {
       try {
@@ -18,5 +21,6 @@ export function localHostProbe(options: { daemonRoot?: string } = {}): HostProbe
       }
     },
     daemonRoot: () => Promise.resolve(options.daemonRoot),
+    ...(options.volumeExists && { volumeExists: options.volumeExists }),
   };
 }

@@ -25,7 +25,10 @@ interface MountSpecBase {
   readonly type: MountType;
   /** Host path (bind), volume name (volume; `''` for an anonymous volume), always `''` for tmpfs. */
   readonly source: string;
-  /** Path inside the container, as written. */
+  /**
+   * Path inside the container, as written: absolute, except for a `-v` anonymous volume, whose path the
+   * engine takes as it is (`data`, `C:`, `a:/data`, `::`), cleans, and puts under the container's root.
+   */
   readonly target: string;
   readonly readOnly: boolean;
   /**
@@ -88,4 +91,9 @@ export interface HostProbe {
   pathExists(path: string): Promise<boolean>;
   /** The engine's data root (`docker info` → `DockerRootDir`), when known. */
   daemonRoot?(): Promise<string | undefined>;
+  /**
+   * Whether a volume of that name exists on the engine (its options are then never looked at), when known;
+   * without it, a named volume is judged as one the mount creates.
+   */
+  volumeExists?(name: string): Promise<boolean>;
 }

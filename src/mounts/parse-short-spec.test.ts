@@ -26,7 +26,23 @@ const accepted: [string, MountSpec][] = [
   ['/data', vol('', '/data')],
   ['vol:/data', vol('vol', '/data')],
   ['/srv/data:/data', bind('/srv/data', '/data')],
-  ['v:/data', vol('v', '/data')], // the engine's reading; the local driver then refuses a one-letter name
+  // No source for the CLI's split: the whole spec is an anonymous volume's path, which the engine takes as it is
+  ['v:/data', vol('', 'v:/data')], // a one-letter first part is a Windows drive for the CLI
+  ['C:', vol('', 'C:')],
+  ['C:\\x', vol('', 'C:\\x')],
+  ['é:/data', vol('', 'é:/data')], // any one letter, not only ASCII
+  [':', vol('', ':')], // one or two bytes are taken whole
+  ['::', vol('', '::')],
+  [':a', vol('', ':a')],
+  ['a:', vol('', 'a:')],
+  [':/', vol('', ':/')],
+  ['a:b', vol('', 'a:b')],
+  ['data', vol('', 'data')],
+  ['my vol', vol('', 'my vol')],
+  ['ro', vol('', 'ro')],
+  ['.', vol('', '.')],
+  ['./data', vol('', './data')],
+  ['../x', vol('', '../x')],
   ['my vol:/data', vol('my vol', '/data')], // syntax is fine; the local driver refuses the name
   ['./rel:/data', vol('./rel', '/data')], // without cwd the engine sees a name
   ['/h:\\data', bind('/h', '\\data')], // the engine reads a backslash as a slash for its checks
@@ -74,8 +90,17 @@ const refused: [string, string][] = [
   ['/a:/b:ro:', 'invalid spec: /a:/b:ro:: too many colons'],
   // ParseMountRaw: more than two colons, empty first part, a mode where the target should be
   ['c:/a:/b:ro', "invalid volume specification: 'c:/a:/b:ro'"],
-  [':', "invalid volume specification: ':'"],
-  ['::', "invalid volume specification: '::'"],
+  // refused by Stowage: an anonymous volume over the whole root, which Docker accepts and cannot start
+  [
+    '/',
+    `invalid volume specification: '/': invalid mount config for type "volume": invalid specification: destination can't be '/'`,
+  ],
+  [
+    '//',
+    `invalid volume specification: '//': invalid mount config for type "volume": invalid specification: destination can't be '/'`,
+  ],
+  [':::', 'invalid spec: :::: empty section between colons'],
+  ['ab:', 'invalid spec: ab:: empty section between colons'],
   ['/data:rw', "invalid volume specification: '/data:rw'"],
   ['/data:ro,z', "invalid volume specification: '/data:ro,z'"],
   // ValidateMountMode: unknown items, case, empty items, two of a class
@@ -109,10 +134,6 @@ const refused: [string, string][] = [
   [
     'vol:\\',
     `invalid volume specification: 'vol:\\': invalid mount config for type "volume": invalid specification: destination can't be '/'`,
-  ],
-  [
-    'data',
-    `invalid volume specification: 'data': invalid mount config for type "volume": invalid mount path: 'data' mount path must be absolute`,
   ],
   [
     'vol:data',
@@ -153,8 +174,8 @@ test('with a cwd, a "."-relative source becomes an absolute bind source, as the 
   );
   assert.deepEqual(parseShortSpec('..:/up', { cwd }), bind('/work', '/up'));
   assert.deepEqual(parseShortSpec('.cache:/c', { cwd }), bind('/work/app/.cache', '/c'));
-  // Only a source is resolved: a lone relative target stays what it is, and is refused.
-  assert.throws(() => parseShortSpec('./data', { cwd }), /mount path must be absolute/);
+  // Only a source is resolved: a lone relative target stays what it is, an anonymous volume's path.
+  assert.deepEqual(parseShortSpec('./data', { cwd }), vol('', './data'));
   // The engine's message quotes the spec the CLI sent, with the resolved path.
   assert.throws(
     () => parseShortSpec('./x:/', { cwd }),

@@ -1,15 +1,17 @@
 /**
  * `-v`/`--volume` short syntax, `[SRC:]DST[:OPTS]`, judged as `docker create -v SPEC` judges it with the
  * docker CLI 28 in front of a Docker 20.10 engine: first the CLI's own split of the spec (which refuses empty
- * sections and a fourth part), then the engine's `ParseMountRaw` on what the CLI sends as `HostConfig.Binds`.
+ * sections and a fourth part), then, when the split finds a source, the engine's `ParseMountRaw` on what the
+ * CLI sends as `HostConfig.Binds`.
  *
- * Two deliberate differences from `docker create`:
- * - When the CLI's split finds no source, it sends the spec as an anonymous volume (`Config.Volumes`), which
- *   the engine does not check: `-v data` and `-v :` make volumes at relative paths, and `-v c:/data` (a
- *   one-letter first part, read as a Windows drive) one at `/c:/data`. This parser judges every spec as the
- *   engine judges a bind through the API (`c` is a volume name; a relative target is refused), so a spec it
- *   accepts means the same whichever way it reaches the engine.
- * - A NUL character is refused (see `nulInSpec`).
+ * When the split finds no source, the CLI sends the whole spec as an anonymous volume (`Config.Volumes`),
+ * which the engine takes as it is, relative or odd: `-v data`, `-v :`, `-v ::`, `-v C:`, `-v 'my vol'` and
+ * `-v a:/data` (a one-letter first part is read as a Windows drive) each make an anonymous volume at that
+ * path, which the engine cleans and puts under the container's root. So does this parser: the spec is the
+ * target, as written.
+ *
+ * Two deliberate differences from `docker create`, both for specs Docker accepts at create and then fails
+ * to start: a NUL character (see `nulInSpec`), and an anonymous volume at `/` (see `rootTarget`).
  */
 import { invalid } from '../core/errors.ts';
 import { emptyVolumeOptions, toMountSpec, validateEngineMount } from './engine-mount.ts';
@@ -31,8 +33,34 @@ export function parseShortSpec(text: string, options: ParseOptions = {}): MountS
   const spec = text.toWellFormed();
   if (spec.includes('\0')) throw nulInSpec();
   const cliSource = cliSplit(spec);
+  if (cliSource === '') return anonymousVolume(spec);
   const raw = resolveRelativeSource(spec, cliSource, options.cwd);
   return parseMountRaw(raw);
+}
+
+/**
+ * Whether the CLI's split finds a source in `spec`, so that the engine judges it as a bind or named volume;
+ * otherwise it is an anonymous volume at the path `spec`. For a spec `cliSplit` accepts.
+ */
+export function hasCliSource(spec: string): boolean {
+  return cliSplit(spec) !== '';
+}
+
+/** `Config.Volumes`: the engine creates a volume at `filepath.Clean(spec)` under the root, unchecked. */
+function anonymousVolume(spec: string): MountSpec {
+  if (cleanPath(spec) === '/') throw rootTarget(spec);
+  return { type: 'volume', source: '', target: spec, readOnly: false };
+}
+
+/**
+ * Refused by Stowage, not by `docker create`: an anonymous volume over the container's whole root is
+ * accepted, and the container then cannot start. The message is the engine's for the same mount as a bind.
+ */
+function rootTarget(spec: string) {
+  return invalid(
+    `invalid volume specification: '${spec}': invalid mount config for type "volume": invalid specification: destination can't be '/'`,
+    'a volume cannot replace the whole container filesystem: mount it at a folder, e.g. -v /data',
+  );
 }
 
 /**

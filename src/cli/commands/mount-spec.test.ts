@@ -58,8 +58,8 @@ test('invalid input throws an invalid StowageError and prints nothing', async ()
     ['vol:/data:bogus', {}, 'invalid mode: bogus'],
     [undefined, { mount: 'x' }, "invalid field 'x' must be a key=value pair"],
     [
-      'v:/data',
-      {},
+      undefined,
+      { mount: 'src=v,dst=/data' },
       'create v: volume name is too short, names should be at least two alphanumeric characters',
     ],
     ['vol:/data:z', { to: 'mount' }, 'the -v option "z" (SELinux relabel) has no --mount equivalent'],
@@ -84,4 +84,39 @@ test('with a probe, the host is checked too', async () => {
     /bind source path does not exist: \/nope/,
   );
   assert.match(await check('/nope:/d', {}, probe), /source +\/nope/);
+});
+
+test('volume-opt is judged as the engine judges it: by the local driver for a new volume, not at all for an existing one', async () => {
+  const spec = 'src=data,dst=/d,volume-opt=foo=bar';
+  const run = (volumeExists?: (name: string) => Promise<boolean>, probe?: HostProbe) =>
+    mountSpecCheck(undefined, { mount: spec }, { write: () => {} }, { cwd: '/work', probe, volumeExists });
+  const refused = (error: unknown) =>
+    isStowageError(error, 'invalid') && error.message === 'create data: invalid option: "foo"';
+  await assert.rejects(run(), refused);
+  await assert.rejects(
+    run(() => Promise.resolve(false)),
+    refused,
+  );
+  await run(() => Promise.resolve(true));
+  // With a host probe too.
+  const probe: HostProbe = { pathExists: () => Promise.resolve(true) };
+  await assert.rejects(run(undefined, probe), refused);
+  await run(() => Promise.resolve(true), probe);
+});
+
+test('odd -v specs the engine takes as anonymous volumes are explained as such', async () => {
+  const text = await check('a:/data', { json: true });
+  assert.deepEqual((JSON.parse(text) as { spec: unknown }).spec, {
+    type: 'volume',
+    source: '',
+    target: 'a:/data',
+    readOnly: false,
+  });
+  await assert.rejects(
+    check('data', { to: 'mount' }),
+    (error) =>
+      isStowageError(error, 'invalid') &&
+      error.message ===
+        `the target "data" has no --mount equivalent (invalid mount path: 'data' mount path must be absolute)`,
+  );
 });

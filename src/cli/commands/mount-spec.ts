@@ -1,5 +1,5 @@
 import { invalid } from '../../core/errors.ts';
-import { checkLocalVolumeName, checkOnHost } from '../../mounts/check-on-host.ts';
+import { checkLocalDriverOptions, checkLocalVolumeName, checkOnHost } from '../../mounts/check-on-host.ts';
 import { formatLong } from '../../mounts/format-long-spec.ts';
 import { formatShort } from '../../mounts/format-short-spec.ts';
 import type { HostProbe, MountSpec, MountSyntax } from '../../mounts/mount-spec.ts';
@@ -19,6 +19,8 @@ interface Dependencies {
   probe?: HostProbe;
   /** Where `.`-relative sources resolve, as the docker CLI resolves them; defaults to the process's. */
   cwd?: string;
+  /** Whether the engine has a volume of that name (a mount uses it as it is, options and all). */
+  volumeExists?: (name: string) => Promise<boolean>;
 }
 
 /**
@@ -50,9 +52,17 @@ export async function mountSpecCheck(
   const parseOptions = { cwd: deps.cwd ?? process.cwd() };
   const parsed =
     syntax === 'long' ? parseLongSpec(options.mount!, parseOptions) : parseShortSpec(spec!, parseOptions);
-  // The local driver's name rule needs no host; the rest does, and only applies to a local engine.
-  if (deps.probe) await checkOnHost(parsed, deps.probe, syntax);
-  else checkLocalVolumeName(parsed);
+  // The local driver's rules need no host, only whether the volume exists; the rest applies to a local engine.
+  const volumeExists = deps.volumeExists;
+  if (deps.probe) await checkOnHost(parsed, { ...deps.probe, ...(volumeExists && { volumeExists }) }, syntax);
+  else {
+    checkLocalVolumeName(parsed);
+    const named = parsed.type === 'volume' && parsed.source !== '';
+    checkLocalDriverOptions(
+      parsed,
+      named && volumeExists !== undefined && (await volumeExists(parsed.source)),
+    );
+  }
 
   const converted =
     options.to === undefined ? undefined : options.to === 'mount' ? formatLong(parsed) : formatShort(parsed);
