@@ -3,11 +3,12 @@
  * named after its writer's pid, so a sweep can tell a live writer's file from a dead one's.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { invalid, notFound } from '../core/errors.ts';
+import { makeFolder } from '../core/make-folder.ts';
 import { isAlive } from '../core/process-alive.ts';
 import type { ObjectInfo, PendingObject, Target } from './contract.ts';
 
@@ -22,9 +23,17 @@ export class LocalTarget implements Target {
     this.url = `local:${this.root}`;
   }
 
+  /**
+   * Creates the folder (and its parents) if needed, so a command can refuse an unusable folder before
+   * it starts any work. @throws StowageError naming the path (a file, /proc, no permission, …).
+   */
+  async prepare(): Promise<void> {
+    await makeFolder(this.root);
+  }
+
   async create(key: string): Promise<PendingObject> {
     const final = this.#path(key);
-    await mkdir(dirname(final), { recursive: true });
+    await makeFolder(dirname(final));
     const temporary = join(dirname(final), `.${basename(final)}.pending-${process.pid}`);
     const stream = createWriteStream(temporary, { flags: 'w', mode: 0o600 });
     let done = false;

@@ -31,6 +31,9 @@ export async function backup(session: CliSession, names: string[], options: Back
   const concurrency = Number(options.concurrency ?? config.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw invalid(`invalid --concurrency "${options.concurrency}"`, 'give a whole number of 1 or more');
+  // The folder first: a file, /proc or a read-only path fails now, by name, before any engine work.
+  const target = new LocalTarget(options.to ?? config.target ?? join(session.dataDir, 'backups'));
+  await target.prepare();
   const context = await session.backupContext();
   const engine = context.engine;
   const volumes = names.length
@@ -40,7 +43,6 @@ export async function backup(session: CliSession, names: string[], options: Back
         .map((v) => v.name);
   if (volumes.length === 0)
     throw new StowageError('not-found', 'no volume matches', { hint: 'list volumes with `stowage ls`' });
-  const target = new LocalTarget(options.to ?? config.target ?? join(session.dataDir, 'backups'));
   const sizes = await engine.volumes.sizes().catch(() => new Map<string, number>());
   const progress = progressDisplay();
   const results = await withInterrupt(
