@@ -50,10 +50,16 @@ export async function openArchiveSource(
     );
   }
   const path = resolve(reference);
-  if (!existsSync(path) || !statSync(path).isFile()) {
+  if (!existsSync(path)) {
     throw notFound(
       `archive ${reference} does not exist`,
       'give the path of an archive file, or a backup ID from `stowage backups`',
+    );
+  }
+  if (!statSync(path).isFile()) {
+    throw invalid(
+      `archive ${reference} is a folder, not an archive file`,
+      'give the path of an archive file inside it (`stowage backups --scan DIR` lists a folder of archives), or a backup ID',
     );
   }
   const target = new LocalTarget(dirname(path));

@@ -81,6 +81,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     )
     .option('--no-size', 'do not measure sizes (fastest)')
     .option('-q, --quiet', 'only print volume names')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: LsOptions, command: Command) =>
       (await import('./commands/ls.ts')).ls(await sessionFor(command), options),
@@ -100,6 +101,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description("every container's mounts: volumes, bind mounts and tmpfs")
     .option('--shared', 'only volumes mounted by two or more containers, and which of them write')
     .addOption(new Option('--type <type>', 'only mounts of this type').choices(['volume', 'bind', 'tmpfs']))
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: MountsOptions, command: Command) =>
       (await import('./commands/mounts.ts')).mounts(await sessionFor(command), options),
@@ -144,6 +146,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       "only volumes with no mount in the last DURATION, from the daemon's history (else their creation time)",
     )
     .option('-y, --yes', 'remove the volumes (the plan is recomputed first)')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: PruneOptions, command: Command) =>
       (await import('./commands/prune.ts')).prune(await sessionFor(command), options),
@@ -153,6 +156,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('history')
     .description("a volume's recorded history: created, every mount and unmount, last use, gaps")
     .addArgument(volumeArgument('<volume>', 'volume name (also one that no longer exists)'))
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (volume: string, options: { json?: boolean }, command: Command) =>
       (await import('./commands/history.ts')).history(await sessionFor(command), volume, options),
@@ -167,6 +171,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       'only volumes matching this docker filter (label=, driver=, name=)',
       collect,
     )
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: CostOptions, command: Command) =>
       (await import('./commands/cost.ts')).cost(await sessionFor(command), options),
@@ -178,6 +183,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .addArgument(volumeArgument('[volume...]', 'volume names'))
     .option('--reason <text>', 'why, shown in listings')
     .option('--list', 'list protected volumes')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (names: string[], options: ProtectOptions, command: Command) =>
       (await import('./commands/protect.ts')).protect(await sessionFor(command), names, options),
@@ -207,6 +213,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--stop', 'stop the running containers that use the volume during the backup, and restart them')
     .option('--pause', 'pause them instead')
     .option('--concurrency <n>', 'volumes backed up at once')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (names: string[], options: BackupOptions, command: Command) =>
       (await import('./commands/backup.ts')).backup(await sessionFor(command), names, options),
@@ -248,6 +255,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description('list backups from the catalog (--scan DIR registers the archives of a folder first)')
     .addArgument(volumeArgument('[volume]', 'only this volume'))
     .option('--scan <dir>', 'register the archives found in this folder (rebuilds a lost catalog)')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (volume: string | undefined, options: BackupsOptions, command: Command) =>
       (await import('./commands/backups.ts')).backups(await sessionFor(command), volume, options),
@@ -436,6 +444,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--stale-after <duration>', 'a newest backup older than this is stale', '7d')
     .option('--disk-warn <percent>', "warn when the engine's disk is this full", '85')
     .option('--disk-critical <percent>', "critical when the engine's disk is this full", '95')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(
       async (

@@ -93,7 +93,7 @@ describe('what reaches the terminal', () => {
   test('control characters in a cell are escaped, so a name cannot drive the terminal', () => {
     const table = formatTable(['VOLUME', 'LABEL'], [['v1', 'evil=\x1b]0;owned\x07\x1b[2J\nforged line\r']]);
     assert.equal(table, 'VOLUME   LABEL\nv1       evil=\\x1b]0;owned\\x07\\x1b[2J\\x0aforged line\\x0d\n');
-    assert.doesNotMatch(table, /\x1b/);
+    assert.ok(!table.includes('\x1b'));
   });
 
   test('messages keep their own line breaks but escape every other control character', () => {
@@ -111,7 +111,7 @@ describe('what reaches the terminal', () => {
     const table = formatTable(['ID', 'VOLUME', 'PATH'], [['12', 'pg-data', path]], 60);
     const lines = table.trimEnd().split('\n');
     for (const line of lines) assert.ok([...line].length <= 60, `${line.length}: ${line}`);
-    assert.match(lines[1]!, /^12   pg-data   \/var\/lib\/stowage\/backups\/.*…$/);
+    assert.match(lines[1]!, /^12 {3}pg-data {3}\/var\/lib\/stowage\/backups\/.*…$/);
     // Without a width (--no-trunc), nothing is cut.
     assert.ok(formatTable(['ID', 'VOLUME', 'PATH'], [['12', 'pg-data', path]]).includes(path));
   });

@@ -1,10 +1,5 @@
 /** How commands print: aligned columns like the docker CLI, JSON for `--json`, messages on stderr. */
-import {
-  escapeControls,
-  escapeControlsInLines,
-  shortVolumeName,
-  truncate,
-} from '../core/terminal-text.ts';
+import { escapeControls, escapeControlsInLines, shortVolumeName, truncate } from '../core/terminal-text.ts';
 
 export interface Output {
   /** Results: what a script would capture. */
@@ -12,9 +7,14 @@ export interface Output {
   /** Progress, notes and warnings: never mixed into results. */
   note(text: string): void;
   json(value: unknown): void;
-  table(headers: readonly string[], rows: readonly (readonly string[])[]): void;
+  table(headers: readonly string[], rows: readonly (readonly string[])[], options?: TableOptions): void;
   /** A volume name for a table cell: anonymous ones shortened (`3c5e…e5a1`) unless `--no-trunc`. */
   volumeName(name: string): string;
+}
+
+export interface TableOptions {
+  /** Columns (by header) never cut to fit the width: a name that identifies, a command to copy. */
+  keep?: readonly string[];
 }
 
 export interface OutputOptions {
@@ -49,9 +49,14 @@ export function consoleOutput(
     write: (text) => void stdout.write(line(text)),
     note: (text) => void stderr.write(line(text)),
     json: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-    table: (headers, rows) =>
+    table: (headers, rows, table = {}) =>
       void stdout.write(
-        formatTable(headers, rows, truncating ? (options.columns ?? tableWidth(stdout)) : undefined),
+        formatTable(
+          headers,
+          rows,
+          truncating ? (options.columns ?? tableWidth(stdout)) : undefined,
+          table.keep,
+        ),
       ),
     volumeName: (name) => (truncating ? shortVolumeName(name) : name),
   };
@@ -64,16 +69,17 @@ const MIN_COLUMN = 8;
 /**
  * Columns padded to their widest cell, three spaces apart; the last column is not padded. Every cell is
  * escaped (a cell is one line). With `maxWidth`, the widest columns are cut (marked `…`) until the table
- * fits, never below their header or 8 characters.
+ * fits, never below their header or 8 characters; the columns named in `keep` are never cut.
  */
 export function formatTable(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
   maxWidth?: number,
+  keep: readonly string[] = [],
 ): string {
   const all = [headers, ...rows].map((row) => row.map(escapeControls));
   const widths = headers.map((_, column) => Math.max(...all.map((row) => width(row[column] ?? ''))));
-  if (maxWidth !== undefined) fit(widths, headers, maxWidth);
+  if (maxWidth !== undefined) fit(widths, headers, maxWidth, keep);
   return all
     .map((row) =>
       row
@@ -89,8 +95,10 @@ export function formatTable(
 }
 
 /** Narrows the widest column, one character at a time, until the table fits or nothing can give. */
-function fit(widths: number[], headers: readonly string[], maxWidth: number): void {
-  const floor = headers.map((header) => Math.max(width(header), MIN_COLUMN));
+function fit(widths: number[], headers: readonly string[], maxWidth: number, keep: readonly string[]): void {
+  const floor = headers.map((header, column) =>
+    keep.includes(header) ? widths[column]! : Math.max(width(header), MIN_COLUMN),
+  );
   let total = widths.reduce((sum, w) => sum + w, 0) + GAP * (widths.length - 1);
   while (total > maxWidth) {
     let widest = -1;

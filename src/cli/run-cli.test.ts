@@ -158,7 +158,7 @@ describe('runCli', () => {
           path: '/tmp/f/x',
         }),
         2,
-        /^stowage: cannot create the folder \/tmp\/f\/x: \/tmp\/f\/x: a part of this path is a file, not a folder\n  hint: /,
+        /^stowage: cannot create the folder \/tmp\/f\/x: \/tmp\/f\/x: a part of this path is a file, not a folder\n {2}hint: /,
       ],
       [
         Object.assign(new Error("ENOENT: no such file or directory, scandir '/nope'"), {
@@ -167,7 +167,7 @@ describe('runCli', () => {
           path: '/nope',
         }),
         3,
-        /^stowage: cannot read the folder \/nope: \/nope does not exist\n  hint: /,
+        /^stowage: cannot read the folder \/nope: \/nope does not exist\n {2}hint: /,
       ],
       [
         Object.assign(new Error("EACCES: permission denied, open '/root/x'"), {
@@ -176,7 +176,7 @@ describe('runCli', () => {
           path: '/root/x',
         }),
         1,
-        /^stowage: cannot open \/root\/x: permission denied on \/root\/x\n  hint: /,
+        /^stowage: cannot open \/root\/x: permission denied on \/root\/x\n {2}hint: /,
       ],
       [
         Object.assign(new Error('EISDIR: illegal operation on a directory, read'), {

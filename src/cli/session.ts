@@ -18,6 +18,7 @@ import { recoverInterruptedRuns } from '../backup/run-journal.ts';
 import { localHostProbe } from '../mounts/local-host-probe.ts';
 import type { HostProbe } from '../mounts/mount-spec.ts';
 import { consoleOutput, type Output } from './output.ts';
+import { plural } from '../core/terminal-text.ts';
 
 export interface GlobalOptions {
   host?: string;
@@ -138,8 +139,8 @@ export class CliSession {
       recovery.containersUnpaused.length
     ) {
       this.out.note(
-        `stowage: put right what an interrupted run left: ${recovery.helpersRemoved} helper(s) removed, ` +
-          `${recovery.containersRestarted.length} container(s) restarted, ${recovery.containersUnpaused.length} unpaused`,
+        `stowage: put right what an interrupted run left: ${plural(recovery.helpersRemoved, 'helper')} removed, ` +
+          `${plural(recovery.containersRestarted.length, 'container')} restarted, ${recovery.containersUnpaused.length} unpaused`,
       );
     }
     for (const failure of recovery.failures) this.out.note(`stowage: recovery: ${failure}`);

@@ -72,7 +72,13 @@ export async function makeFolder(path: string, mode?: number): Promise<void> {
     try {
       await mkdir(folder, mode === undefined ? {} : { mode });
     } catch (error) {
-      if (code(error) === 'EEXIST' && (await stat(folder).then((s) => s.isDirectory(), () => false)))
+      if (
+        code(error) === 'EEXIST' &&
+        (await stat(folder).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ))
+      )
         continue;
       throw failure(error, folder);
     }

@@ -8,6 +8,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { invalid, notFound } from '../core/errors.ts';
+import { fileSystemError } from '../core/file-errors.ts';
 import { makeFolder } from '../core/make-folder.ts';
 import { isAlive } from '../core/process-alive.ts';
 import type { ObjectInfo, PendingObject, Target } from './contract.ts';
@@ -56,7 +57,14 @@ export class LocalTarget implements Target {
 
   async open(key: string): Promise<Readable> {
     const path = this.#path(key);
-    if (!(await this.stat(key))) throw notFound(`archive ${path} does not exist`);
+    if (!(await this.stat(key))) {
+      const folder = await stat(path).then(
+        (info) => info.isDirectory(),
+        () => false,
+      );
+      if (folder) throw invalid(`${path} is a folder, not an archive file`, 'give the path of a file');
+      throw notFound(`archive ${path} does not exist`);
+    }
     return createReadStream(path);
   }
 
@@ -109,8 +117,13 @@ export class LocalTarget implements Target {
       const entries = await readdir(this.root, { recursive: true, withFileTypes: true });
       return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      // Listing is how a folder is scanned: a folder that is not there is the user's mistake, not "empty".
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT')
+        throw notFound(`folder ${this.root} does not exist`, 'give the folder that holds the archives');
+      if (code === 'ENOTDIR')
+        throw invalid(`${this.root} is a file, not a folder`, 'give the folder that holds the archives');
+      throw fileSystemError(error, { path: this.root, action: 'read the folder' }) ?? error;
     }
   }
 }

@@ -8,6 +8,7 @@ import { LocalTarget } from '../../targets/local-target.ts';
 import { withInterrupt } from '../interrupt.ts';
 import { progressDisplay } from '../progress.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface BackupOptions {
   all?: boolean;
@@ -124,8 +125,12 @@ function report(
     for (const f of failures) session.out.note(`stowage: ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}`);
   }
   if (failures.length) {
-    throw new StowageError(failures[0]!.kind, `${failures.length} of ${results.length} backups failed`, {
-      hint: 'see the messages above',
-    });
+    throw new StowageError(
+      failures[0]!.kind,
+      `${failures.length} of ${plural(results.length, 'backup')} failed`,
+      {
+        hint: 'see the messages above',
+      },
+    );
   }
 }

@@ -56,7 +56,9 @@ function printReport(out: Output, report: DoctorReport): void {
     out.write(`${severity.toUpperCase()} (${findings.length})`);
     out.table(
       ['CHECK', 'SUBJECT', 'PROBLEM', 'FIX'],
-      findings.map((f) => [f.check, f.subject, f.message, f.fix]),
+      findings.map((f) => [f.check, out.volumeName(f.subject), f.message, f.fix]),
+      // A fix is a command to copy: never cut; the problem's text gives way.
+      { keep: ['FIX'] },
     );
     out.write('');
   }
