@@ -13,8 +13,14 @@ export interface Output {
 }
 
 export interface TableOptions {
-  /** Columns (by header) never cut to fit the width: a name that identifies, a command to copy. */
-  keep?: readonly string[];
+  /**
+   * The columns (by header) that may be cut to fit the width, in the order they give way: each entry is
+   * cut down to its floor before the next is touched; an entry that is a list is cut widest first.
+   * Default: every column, widest first. Columns not listed are never cut.
+   */
+  cut?: readonly (string | readonly string[])[];
+  /** Columns cut in the middle, so both ends stay: names that differ at their ends, commands. */
+  middle?: readonly string[];
 }
 
 export interface OutputOptions {
@@ -51,12 +57,7 @@ export function consoleOutput(
     json: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     table: (headers, rows, table = {}) =>
       void stdout.write(
-        formatTable(
-          headers,
-          rows,
-          truncating ? (options.columns ?? tableWidth(stdout)) : undefined,
-          table.keep,
-        ),
+        formatTable(headers, rows, truncating ? (options.columns ?? tableWidth(stdout)) : undefined, table),
       ),
     volumeName: (name) => (truncating ? shortVolumeName(name) : name),
   };
@@ -68,23 +69,32 @@ const MIN_COLUMN = 8;
 
 /**
  * Columns padded to their widest cell, three spaces apart; the last column is not padded. Every cell is
- * escaped (a cell is one line). With `maxWidth`, the widest columns are cut (marked `…`) until the table
- * fits, never below their header or 8 characters; the columns named in `keep` are never cut.
+ * escaped (a cell is one line). With `maxWidth`, columns are cut (marked `…`) as `options.cut` says until
+ * the table fits, never below their header or 8 characters.
  */
 export function formatTable(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
   maxWidth?: number,
-  keep: readonly string[] = [],
+  options: TableOptions = {},
 ): string {
   const all = [headers, ...rows].map((row) => row.map(escapeControls));
   const widths = headers.map((_, column) => Math.max(...all.map((row) => width(row[column] ?? ''))));
-  if (maxWidth !== undefined) fit(widths, headers, maxWidth, keep);
+  if (maxWidth !== undefined) {
+    for (const stage of options.cut ?? [headers]) {
+      const names = typeof stage === 'string' ? [stage] : stage;
+      fit(widths, headers, maxWidth, (column) => names.includes(headers[column]!));
+    }
+  }
+  const middle = headers.map((header) => options.middle?.includes(header) ?? false);
   return all
     .map((row) =>
       row
         .map((raw, column) => {
-          const cell = width(raw) > widths[column]! ? truncate(raw, widths[column]!) : raw;
+          const cell =
+            width(raw) > widths[column]!
+              ? truncate(raw, widths[column]!, middle[column] ? 'middle' : 'end')
+              : raw;
           return column === row.length - 1 ? cell : cell + ' '.repeat(widths[column]! - width(cell));
         })
         .join(' '.repeat(GAP))
@@ -94,10 +104,15 @@ export function formatTable(
     .concat('\n');
 }
 
-/** Narrows the widest column, one character at a time, until the table fits or nothing can give. */
-function fit(widths: number[], headers: readonly string[], maxWidth: number, keep: readonly string[]): void {
+/** Narrows the widest of the `cuttable` columns, one character at a time, until the table fits or none can give. */
+function fit(
+  widths: number[],
+  headers: readonly string[],
+  maxWidth: number,
+  cuttable: (column: number) => boolean,
+): void {
   const floor = headers.map((header, column) =>
-    keep.includes(header) ? widths[column]! : Math.max(width(header), MIN_COLUMN),
+    cuttable(column) ? Math.min(widths[column]!, Math.max(width(header), MIN_COLUMN)) : widths[column]!,
   );
   let total = widths.reduce((sum, w) => sum + w, 0) + GAP * (widths.length - 1);
   while (total > maxWidth) {

@@ -41,6 +41,7 @@ export async function cost(session: CliSession, options: CostOptions): Promise<v
       unusedCell(line),
       line.monthlyCost === null ? 'n/a' : formatCost(line.monthlyCost),
     ]),
+    { cut: ['VOLUME'], middle: ['VOLUME'] },
   );
   const parts = COST_CATEGORIES.filter((c) => estimate.byCategory[c].volumes > 0).map(
     (c) =>

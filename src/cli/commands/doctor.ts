@@ -57,8 +57,8 @@ function printReport(out: Output, report: DoctorReport): void {
     out.table(
       ['CHECK', 'SUBJECT', 'PROBLEM', 'FIX'],
       findings.map((f) => [f.check, out.volumeName(f.subject), f.message, f.fix]),
-      // A fix is a command to copy: never cut; the problem's text gives way.
-      { keep: ['FIX'] },
+      // Widest first: a long fix keeps its start and end (--no-trunc shows the command to copy whole).
+      { cut: [['FIX', 'PROBLEM', 'SUBJECT']], middle: ['SUBJECT', 'FIX'] },
     );
     out.write('');
   }

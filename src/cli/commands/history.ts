@@ -68,7 +68,7 @@ function print(out: Output, r: VolumeHistoryReport, now: number): void {
         e.image ?? '',
         destination(e),
       ]),
-      { keep: ['TIME', 'EVENT'] },
+      { cut: [['CONTAINER', 'IMAGE', 'DESTINATION']], middle: ['DESTINATION'] },
     );
     if (r.events.some((e) => e.source === 'reconcile')) {
       after.push('* inferred from the engine when the daemon (re)connected; the time is when it was seen');

@@ -39,8 +39,8 @@ export async function ls(session: CliSession, options: LsOptions): Promise<void>
       r.composeProject ?? '',
       r.createdAt ? `${formatAge(now - Date.parse(r.createdAt))} ago` : 'unknown',
     ]),
-    // The name identifies the volume; the project (any length) gives way first, as the widest column.
-    { keep: ['VOLUME'] },
+    // The name identifies the volume: the project gives way first, then the name, in its middle.
+    { cut: ['PROJECT', 'VOLUME'], middle: ['VOLUME'] },
   );
 }
 

@@ -23,6 +23,7 @@ export async function mounts(session: CliSession, options: MountsOptions): Promi
         s.containers.map((c) => `${c.name}:${c.destination}:${c.readOnly ? 'ro' : 'rw'}`).join(' '),
         s.writers.length ? s.writers.join(' ') : 'none',
       ]),
+      { cut: ['CONTAINERS', 'WRITERS', 'VOLUME'], middle: ['VOLUME'] },
     );
   }
   if (options.json) return out.json(rows);
@@ -38,6 +39,7 @@ export async function mounts(session: CliSession, options: MountsOptions): Promi
       r.propagation || '-',
       details(r.tmpfsSize, r.tmpfsOptions, r.viaVolumesFrom),
     ]),
+    { cut: [['SOURCE', 'DESTINATION', 'CONTAINER', 'DETAILS']], middle: ['SOURCE', 'DESTINATION'] },
   );
 }
 
