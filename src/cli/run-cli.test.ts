@@ -215,6 +215,16 @@ describe('runCli', () => {
         /\/x already exists/,
       ],
     ];
+    cases.push([
+      Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:7780'), {
+        code: 'EADDRINUSE',
+        syscall: 'listen',
+        address: '127.0.0.1',
+        port: 7780,
+      }),
+      4,
+      /^stowage: cannot listen on 127\.0\.0\.1:7780: 127\.0\.0\.1:7780 is already in use by another process\n/,
+    ]);
     for (const [error, code, message] of cases) {
       const result = await run(failWith(error));
       assert.equal(result.code, code, error.code);

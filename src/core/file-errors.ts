@@ -11,6 +11,9 @@ interface SystemError {
   path?: string;
   dest?: string;
   syscall?: string;
+  /** For a socket: what `listen` or `connect` was given. */
+  address?: string;
+  port?: number;
 }
 
 /** What a syscall was doing, in a user's words. */
@@ -31,6 +34,7 @@ const ACTIONS: Record<string, string> = {
   chmod: 'change the mode of',
   symlink: 'create the link',
   bind: 'listen on',
+  listen: 'listen on',
   connect: 'connect to',
 };
 
@@ -92,8 +96,13 @@ const RULES: Record<string, { kind: ErrorKind; reason: (path: string) => string;
   },
   EADDRINUSE: {
     kind: 'conflict',
-    reason: (path) => `${path} is already in use`,
-    hint: 'stop the process that uses it, or choose another',
+    reason: (path) => `${path} is already in use by another process`,
+    hint: 'stop the process that uses it, or choose another address',
+  },
+  EADDRNOTAVAIL: {
+    kind: 'invalid',
+    reason: (path) => `${path} is not an address of this host`,
+    hint: 'listen on an address this host has, such as 127.0.0.1',
   },
 };
 
@@ -119,7 +128,15 @@ export function fileSystemError(
   if (error instanceof StowageError) return error;
   const system = asSystemError(error) ?? asSystemError((error as { cause?: unknown } | undefined)?.cause);
   if (!system) return undefined;
-  const path = context.path ?? system.path ?? system.dest;
+  const path =
+    context.path ??
+    system.path ??
+    system.dest ??
+    (system.address !== undefined
+      ? system.port !== undefined
+        ? `${system.address}:${system.port}`
+        : system.address
+      : undefined);
   if (path === undefined) return undefined; // no subject to name: not a path problem
   const rule = RULES[system.code]!;
   const action = context.action ?? (system.syscall && ACTIONS[system.syscall]) ?? 'use';
