@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
@@ -132,6 +132,28 @@ describe('a user mistake gets a message, not a stack', { skip: !engineAvailable(
       assertNoStack(result);
     }
     assert.equal(dockerOk('volume', 'ls', '-q'), before, 'the engine saw nothing');
+  });
+
+  test('a volume name read from a manifest is checked too: restore without --to refuses "../../etc"', () => {
+    const target = join(s.dataDir, 'manifest-names');
+    const made = s.json<{ backups: { archive: string; manifest: string }[] }>([
+      'backup',
+      volume,
+      '--to',
+      target,
+    ]);
+    const { archive, manifest } = made.backups[0]!;
+    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { volume: { name: string } };
+    for (const name of ['../../etc', '..', '/etc/passwd']) {
+      parsed.volume.name = name;
+      writeFileSync(manifest, JSON.stringify(parsed));
+      const before = dockerOk('volume', 'ls', '-q');
+      const result = s.stowage(['restore', archive]);
+      assert.equal(result.status, 2, `${name}: ${result.stderr}`);
+      assert.match(result.stderr, /^stowage: archived volume name ".*": /);
+      assertNoStack(result);
+      assert.equal(dockerOk('volume', 'ls', '-q'), before, 'the engine saw nothing');
+    }
   });
 
   test('Ctrl-C during a backup cleans up and exits 130', async () => {

@@ -9,6 +9,7 @@ import { ArchiveReader } from '../archive/archive-reader.ts';
 import { planRestore, type RestorePlan } from '../archive/restore-plan.ts';
 import { createRestoreParts } from '../archive/restore-stream.ts';
 import { isStowageError, StowageError } from '../core/errors.ts';
+import { checkVolumeName } from '../core/volume-name.ts';
 import type { Engine, EngineVolume, Labels } from '../engine/contract.ts';
 import { HELPER_MOUNT, withHelper } from '../engine/helper-containers.ts';
 import { usersByVolume } from '../inventory/usage.ts';
@@ -63,6 +64,8 @@ export async function restoreArchive(
       { hint: 'give the volume with --to VOL' },
     );
   }
+  // A name from a manifest is untrusted input like any other: Docker's rule, before the engine sees it.
+  checkVolumeName(volumeName, request.volume === undefined ? 'archived volume' : 'target volume');
   const plan = await planRestore(await archiveStream(source), {
     ...(source.manifest ? { manifest: source.manifest } : {}),
     ...(source.hasFileList ? { fileList: (await fileListStream(source))! } : {}),
