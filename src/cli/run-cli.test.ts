@@ -225,6 +225,15 @@ describe('runCli', () => {
       4,
       /^stowage: cannot listen on 127\.0\.0\.1:7780: 127\.0\.0\.1:7780 is already in use by another process\n/,
     ]);
+    // A stream that hit a full disk does not say which file: still the user's to fix, still no stack.
+    cases.push([
+      Object.assign(new Error('ENOSPC: no space left on device, write'), {
+        code: 'ENOSPC',
+        syscall: 'write',
+      }),
+      1,
+      /^stowage: cannot write: no space left on the disk\n {2}hint: free some space/,
+    ]);
     for (const [error, code, message] of cases) {
       const result = await run(failWith(error));
       assert.equal(result.code, code, error.code);

@@ -106,6 +106,13 @@ const RULES: Record<string, { kind: ErrorKind; reason: (path: string) => string;
   },
 };
 
+/** Errors that are about the disk, not about a path: worth a message even without a path. */
+const PATHLESS: Record<string, string> = {
+  ENOSPC: 'no space left on the disk',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+};
+
 function asSystemError(error: unknown): SystemError | undefined {
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;
@@ -137,8 +144,16 @@ export function fileSystemError(
         ? `${system.address}:${system.port}`
         : system.address
       : undefined);
-  if (path === undefined) return undefined; // no subject to name: not a path problem
   const rule = RULES[system.code]!;
+  if (path === undefined) {
+    // A full or read-only disk is the user's to fix even when the stream that hit it did not say which.
+    const reason = PATHLESS[system.code];
+    if (reason === undefined) return undefined; // no subject to name: not a path problem
+    return new StowageError(rule.kind, `cannot write: ${reason}`, {
+      hint: rule.hint,
+      cause: error,
+    });
+  }
   const action = context.action ?? (system.syscall && ACTIONS[system.syscall]) ?? 'use';
   return new StowageError(rule.kind, `cannot ${action} ${path}: ${rule.reason(path)}`, {
     hint: rule.hint,

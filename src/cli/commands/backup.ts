@@ -108,13 +108,15 @@ function report(
         ['ID', 'VOLUME', 'FILES', 'SIZE', 'ARCHIVE', 'TIME', 'PATH'],
         done.map((r) => [
           String(r.id),
-          r.volume,
+          session.out.volumeName(r.volume),
           String(r.manifest.contents.files),
           formatBytes(r.manifest.contents.bytes),
           formatBytes(r.manifest.archive.bytes),
           `${(r.durationMs / 1000).toFixed(1)}s`,
           join(folder, r.keys.archive),
         ]),
+        // The path is how the archive is found again: both its ends stay.
+        { cut: ['PATH', 'VOLUME'], middle: ['PATH', 'VOLUME'] },
       );
     }
     for (const r of done) {
