@@ -4,6 +4,7 @@
  */
 import { Argument, Command, Option } from 'commander';
 import { checkVolumeName } from '../core/volume-name.ts';
+import { validateLocalVolume } from '../lifecycle/local-driver-options.ts';
 import { CliSession, type GlobalOptions } from './session.ts';
 import { runCli } from './run-cli.ts';
 import { VERSION } from '../core/version.ts';
@@ -110,7 +111,13 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('create')
     .description('create a volume (like docker volume create, with --nfs and --cifs shorthands)')
-    .addArgument(volumeArgument('[name]', 'volume name (generated when omitted)'))
+    .addArgument(
+      new Argument('[name]', 'volume name (generated when omitted)').argParser((name: string) => {
+        // Docker's rule again, in the words `docker volume create` uses for it.
+        validateLocalVolume(name, {});
+        return checkVolumeName(name);
+      }),
+    )
     .option('-d, --driver <name>', 'volume driver', 'local')
     .option('-o, --opt <key=value>', 'driver option (repeatable)', collect)
     .option('-l, --label <key=value>', 'label (repeatable)', collect)
