@@ -278,7 +278,7 @@ describe('volume history on the private engine', { skip: !engineAvailable() && S
       assert.equal(candidate?.unused?.note, 'no history of its use: counted from its creation');
       assert.match(
         stowage(args, { dataDir: elsewhere }).stderr,
-        /No recorded history for \d+ volume\(s\): their creation time stands in/,
+        /No recorded history for \d+ volumes?: their creation time stands in/,
       );
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
