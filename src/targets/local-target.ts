@@ -77,6 +77,7 @@ export class LocalTarget implements Target {
     }
   }
 
+  /** @throws StowageError 'not-found' when the folder does not exist, 'invalid' when it is a file. */
   async list(prefix = ''): Promise<ObjectInfo[]> {
     const objects: ObjectInfo[] = [];
     for (const file of await this.#files()) {
