@@ -131,4 +131,11 @@ describe('the stowage bin', () => {
       assert.match(result.stderr, /^stowage: volume name ".*": .*\n {2}hint: volume names are/);
     }
   });
+
+  test('what the user typed is escaped when a usage error quotes it', () => {
+    const result = run(process.execPath, 'ls', '--\x1b]0;owned\x07');
+    assert.equal(result.status, 2);
+    assert.ok(!result.stderr.includes('\x1b'), result.stderr);
+    assert.match(result.stderr, /unknown option '--\\x1b\]0;owned\\x07'/);
+  });
 });

@@ -3,6 +3,7 @@
  * own module under commands/, loaded only when that command runs (start-up stays fast).
  */
 import { Argument, Command, Option } from 'commander';
+import { escapeControlsInLines } from '../core/terminal-text.ts';
 import { checkVolumeName } from '../core/volume-name.ts';
 import { validateLocalVolume } from '../lifecycle/local-driver-options.ts';
 import { CliSession, type GlobalOptions } from './session.ts';
@@ -60,6 +61,8 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       'Stowage data folder (default: /var/lib/stowage as root, else ~/.local/share/stowage)',
     )
     .showHelpAfterError('(run with --help for usage)')
+    // Commander quotes what the user typed (`unknown option '…'`): its control characters too are escaped.
+    .configureOutput({ writeErr: (text) => void process.stderr.write(escapeControlsInLines(text)) })
     .exitOverride();
 
   program
