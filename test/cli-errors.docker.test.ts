@@ -237,6 +237,26 @@ describe('what reaches the terminal', { skip: !engineAvailable() && SKIP_REASON 
     assert.equal(json[0]!.labels['com.docker.compose.project'], project);
   });
 
+  test('backup and backups tables fit 120 columns with long names and paths; --no-trunc shows them whole', () => {
+    const name = `myproject-with-a-long-name_postgres-data-volume-${s.id}`;
+    s.volume(name);
+    const folder = join(s.dataDir, 'a-rather-long-folder-name-for-the-backups-of-staging', 'nightly');
+    const env = { COLUMNS: '' };
+    const made = s.stowage(['backup', name, '--to', folder], env);
+    assert.equal(made.status, 0, made.stderr);
+    const listed = s.stowage(['backups'], env);
+    for (const [what, text] of [
+      ['backup', made.stdout],
+      ['backups', listed.stdout],
+    ] as const) {
+      for (const line of text.trimEnd().split('\n'))
+        assert.ok([...line].length <= 120, `${what}: ${[...line].length} columns: ${line}`);
+    }
+    assert.match(made.stdout, /…[^\s]*\.tar\.zst$/m, 'the archive path keeps its end');
+    const full = s.stowage(['backup', name, '--to', folder, '--no-trunc'], env);
+    assert.ok(full.stdout.includes(join(folder, name)), full.stdout);
+  });
+
   test('one file is "1 file"', () => {
     const source = `one-file-${s.id}`;
     s.volume(source);
