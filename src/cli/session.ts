@@ -17,8 +17,8 @@ import type { BackupContext } from '../backup/backup-context.ts';
 import { recoverInterruptedRuns } from '../backup/run-journal.ts';
 import { localHostProbe } from '../mounts/local-host-probe.ts';
 import type { HostProbe } from '../mounts/mount-spec.ts';
-import { consoleOutput, type Output } from './output.ts';
 import { plural } from '../core/terminal-text.ts';
+import { consoleOutput, type Output } from './output.ts';
 
 export interface GlobalOptions {
   host?: string;
@@ -103,8 +103,11 @@ export class CliSession {
   }
 
   catalog(): Catalog {
-    // The folder first, made safely: Node's recursive mkdir (in openCatalog) loops forever under /proc.
-    this.#catalog ??= (makeFolderSync(this.dataDir, 0o700), openCatalog(this.dataDir));
+    if (!this.#catalog) {
+      // The folder first, made safely: Node's recursive mkdir (in openCatalog) loops forever under /proc.
+      makeFolderSync(this.dataDir, 0o700);
+      this.#catalog = openCatalog(this.dataDir);
+    }
     return this.#catalog;
   }
 
