@@ -1,7 +1,7 @@
 /** The `stowage` program as a user meets it first: the bin, help, version, usage errors. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -137,5 +137,21 @@ describe('the stowage bin', () => {
     assert.equal(result.status, 2);
     assert.ok(!result.stderr.includes('\x1b'), result.stderr);
     assert.match(result.stderr, /unknown option '--\\x1b\]0;owned\\x07'/);
+  });
+
+  test('a config file that is a folder is named, exit 2, no stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stowage-cli-'));
+    try {
+      mkdirSync(join(dir, 'config.yaml'));
+      const result = run(process.execPath, '--data-dir', dir, 'ls');
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        /^stowage: cannot read the config file .*config\.yaml: .*config\.yaml is a folder, not a file\n/,
+      );
+      assert.doesNotMatch(result.stderr, /\n\s+at |unexpected error/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,11 +4,12 @@
  */
 import { catalogExists, openCatalog, type Catalog } from '../catalog/catalog.ts';
 import { resolveDataDir } from '../config/data-dir.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { configPath, loadConfig } from '../config/load-config.ts';
 import type { StowageConfig } from '../config/config-types.ts';
 import type { Engine } from '../engine/contract.ts';
 import { connectEngine } from '../engine/docker-engine.ts';
 import { fileVersionCache, type VersionCache } from '../engine/version-cache.ts';
+import { fileSystemError } from '../core/file-errors.ts';
 import { makeFolderSync } from '../core/make-folder.ts';
 import { join } from 'node:path';
 import { InventoryService } from '../inventory/inventory-service.ts';
@@ -68,7 +69,11 @@ export class CliSession {
     mode: SessionMode = {},
   ): Promise<CliSession> {
     const dataDir = resolveDataDir(globals.dataDir);
-    return new CliSession(globals, dataDir, await loadConfig(dataDir), out, mode);
+    // Reading a file does not always say which (EISDIR from a read has no path): name the config file.
+    const config = await loadConfig(dataDir).catch((error: unknown) => {
+      throw fileSystemError(error, { path: configPath(dataDir), action: 'read the config file' }) ?? error;
+    });
+    return new CliSession(globals, dataDir, config, out, mode);
   }
 
   config(): StowageConfig {
