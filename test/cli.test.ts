@@ -1,7 +1,7 @@
 /** The `stowage` program as a user meets it first: the bin, help, version, usage errors. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -150,6 +150,19 @@ describe('the stowage bin', () => {
         /^stowage: cannot read the config file .*config\.yaml: .*config\.yaml is a folder, not a file\n/,
       );
       assert.doesNotMatch(result.stderr, /\n\s+at |unexpected error/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('plugin ls and --help create nothing on disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stowage-cli-'));
+    try {
+      for (const args of [['plugin', 'ls'], ['--help'], ['backup', '--help']]) {
+        const result = run(process.execPath, '--data-dir', join(dir, 'data'), ...args);
+        assert.equal(result.status, 0, `${args.join(' ')}: ${result.stderr}`);
+        assert.deepEqual(readdirSync(dir), [], `${args.join(' ')} created something`);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
