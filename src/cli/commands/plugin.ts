@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SOCKET, startPlugin } from '../../plugin/run-plugin.ts';
 import { systemdUnit } from '../../plugin/systemd-unit.ts';
 import { VolumeStore } from '../../plugin/volume-store.ts';
 import { conflict } from '../../core/errors.ts';
+import { makeFolderSync } from '../../core/make-folder.ts';
+import { Interrupted } from '../interrupt.ts';
 import type { CliSession } from '../session.ts';
 
 export interface PluginServeOptions {
@@ -30,16 +32,18 @@ export async function pluginServe(session: CliSession, options: PluginServeOptio
     dataDir: session.dataDir,
     log: (line) => session.out.note(line),
   });
-  await new Promise<void>((resolve) => {
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       session.out.note(`stowage plugin: ${signal}: stopping (volumes stay mounted)`);
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void running.stop().then(resolve);
+      void running.stop().then(() => resolve(signal));
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  // SIGTERM is how a service manager stops a service: a clean stop, exit 0. Ctrl-C exits 130, as shells expect.
+  if (signal === 'SIGINT') throw new Interrupted(signal, 'plugin stopped by SIGINT; volumes stay mounted');
 }
 
 /** Writes `stowage-plugin.service`; prints how to enable it. @throws conflict when it exists (unless --force). */
@@ -48,7 +52,7 @@ export function pluginInstall(session: CliSession, options: PluginInstallOptions
   if (existsSync(unitFile) && !options.force)
     throw conflict(`${unitFile} exists`, 'pass --force to replace it');
   const script = process.argv[1] ? realpathSync(process.argv[1]) : 'stowage';
-  mkdirSync(options.unitDir, { recursive: true });
+  makeFolderSync(options.unitDir);
   writeFileSync(
     unitFile,
     systemdUnit({
@@ -65,7 +69,9 @@ export function pluginInstall(session: CliSession, options: PluginInstallOptions
 
 /** The plugin's volumes from its state file: type, mounts (caller IDs) and policy. */
 export function pluginLs(session: CliSession, options: { root?: string; json?: boolean }): void {
-  const records = new VolumeStore(rootOf(session, options.root)).all();
+  const root = rootOf(session, options.root);
+  // A listing creates nothing: no state folder yet means no volumes.
+  const records = existsSync(root) ? new VolumeStore(root).all() : [];
   if (options.json) return session.out.json(records);
   session.out.table(
     ['NAME', 'TYPE', 'MOUNTS', 'BACKUP', 'CREATED'],
