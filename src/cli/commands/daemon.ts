@@ -1,4 +1,5 @@
 import { DEFAULT_LISTEN, startDaemon } from '../../daemon/run-daemon.ts';
+import { Interrupted } from '../interrupt.ts';
 import type { CliSession } from '../session.ts';
 
 export interface DaemonCommandOptions {
@@ -16,15 +17,17 @@ export async function daemon(session: CliSession, options: DaemonCommandOptions)
     config: session.config(),
     log: (line) => session.out.note(line),
   });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      session.out.note(`stowage daemon: ${signal}: finishing running jobs and stopping…`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (received: NodeJS.Signals) => {
+      session.out.note(`stowage daemon: ${received}: finishing running jobs and stopping…`);
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void running.stop().then(resolve);
+      void running.stop().then(() => resolve(received));
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  // SIGTERM is how a service manager stops a service: a clean stop, exit 0. Ctrl-C exits 130, as shells expect.
+  if (signal === 'SIGINT') throw new Interrupted(signal, 'daemon stopped by SIGINT');
   session.out.note('stowage daemon: stopped');
 }
