@@ -143,7 +143,7 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     await page.getByRole('button', { name: 'Back up now' }).click();
     const outcome = page.getByTestId('job-backup').getByRole('status');
     await outcome.waitFor({ timeout: 60_000 });
-    const written = /Backup #(\d+) written: 1 files/.exec(await outcome.innerText());
+    const written = /Backup #(\d+) written: 1 file,/.exec(await outcome.innerText());
     assert.ok(written, await outcome.innerText());
     const table = page.getByTestId('backups-table');
     await table.getByRole('rowheader', { name: `#${written[1]}` }).waitFor();
@@ -170,7 +170,7 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     await outcome.waitFor({ timeout: 60_000 });
     assert.match(
       await outcome.innerText(),
-      new RegExp(`Restored 1 files into volume ${restored} \\(new volume\\)`),
+      new RegExp(`Restored 1 file into volume ${restored} \\(new volume\\)`),
     );
     assert.equal(dockerOk('run', '--rm', '-v', `${restored}:/d`, IMAGE, 'cat', '/d/greeting.txt'), 'hello');
     await page.getByRole('link', { name: `Open ${restored}` }).click();
@@ -213,7 +213,7 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     await page.getByRole('button', { name: 'Clone', exact: true }).click();
     const outcome = page.getByTestId('job-clone').getByRole('status');
     await outcome.waitFor({ timeout: 60_000 });
-    assert.equal(await outcome.innerText(), 'Cloned: 1 files, 6 B.');
+    assert.equal(await outcome.innerText(), 'Cloned: 1 file, 6 B.');
     assert.equal(dockerOk('run', '--rm', '-v', `${cloned}:/d`, IMAGE, 'cat', '/d/greeting.txt'), 'hello');
     // The source is untouched.
     assert.equal(dockerOk('run', '--rm', '-v', `${data}:/d`, IMAGE, 'cat', '/d/greeting.txt'), 'hello');
@@ -354,7 +354,9 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     assert.equal(docker('volume', 'inspect', orphan).status, 0, 'cancel kept the orphan');
 
     await plan.getByRole('button', { name: 'Remove these volumes…' }).click();
-    await confirm.getByRole('button', { name: `Yes, remove ${planned.length} volume(s)` }).click();
+    await confirm
+      .getByRole('button', { name: `Yes, remove ${planned.length} volume${planned.length === 1 ? '' : 's'}` })
+      .click();
     const done = page.getByRole('status').filter({ hasText: /^Removed / });
     await done.waitFor({ timeout: 60_000 });
     assert.match(await done.innerText(), new RegExp(`^Removed ${planned.length} volume\\(s\\), reclaimed `));

@@ -16,6 +16,7 @@ import { checkContinuity, type Continuity } from './continuity.ts';
 import { reconcile } from './reconcile.ts';
 import { eventKey, isHelper, recordedEvent, type RecordedEvent } from './recorder-events.ts';
 import { HEARTBEAT_MS } from './volume-history.ts';
+import { plural } from '../core/terminal-text.ts';
 
 export interface EventRecorderOptions {
   engine: Engine;
@@ -152,8 +153,8 @@ export class EventRecorder {
       plan.unmounted.length;
     if (changes > 0 && continuity.kind !== 'first') {
       this.#log(
-        `reconciled with the engine: ${plan.seen.length + plan.recreated.length} volume(s) appeared, ${plan.destroyed.length} disappeared, ` +
-          `${plan.mounted.length} mount(s) and ${plan.unmounted.length} unmount(s) inferred`,
+        `reconciled with the engine: ${plural(plan.seen.length + plan.recreated.length, 'volume')} appeared, ${plan.destroyed.length} disappeared, ` +
+          `${plural(plan.mounted.length, 'mount')} and ${plural(plan.unmounted.length, 'unmount')} inferred`,
       );
     }
     this.#store.extendCoverage(coverage, iso(Date.now()), lastNano);

@@ -1,6 +1,7 @@
 /** The human-readable form of a run's report, shared by every kind that shows text (mail, chat, push). */
 import { formatBytes } from '../core/units.ts';
 import type { RunNotification } from './notification.ts';
+import { plural } from '../core/terminal-text.ts';
 
 export interface RenderedMessage {
   /** One line: the schedule, the outcome, the host. A mail's subject, a chat message's heading. */
@@ -19,7 +20,7 @@ export function renderMessage(notification: RunNotification): RenderedMessage {
   const volumes = notification.runs.map((run) => run.volume ?? '(no volume)');
   const lines = [
     `Schedule: ${schedule} (trigger: ${notification.trigger})`,
-    `Outcome: ${notification.event === 'failure' ? `failed: ${failed} of ${total} volume run(s) failed` : 'success'}`,
+    `Outcome: ${notification.event === 'failure' ? `failed: ${failed} of ${plural(total, 'volume run')} failed` : 'success'}`,
     `Volumes: ${volumes.join(', ')}`,
     `Engine: ${notification.engine} (host ${host})`,
     `Started: ${notification.startedAt}, took ${formatDuration(notification.durationMs)}`,
@@ -32,7 +33,7 @@ function describeRun(run: RunNotification['runs'][number]): string {
   const facts = [
     run.backupId !== null ? `backup #${run.backupId}` : '',
     run.bytes !== null ? formatBytes(run.bytes) : '',
-    run.removed ? `${run.removed} old backup(s) removed` : '',
+    run.removed ? `${plural(run.removed, 'old backup')} removed` : '',
   ].filter(Boolean);
   return (
     `- ${run.volume ?? '(no volume)'}: ${run.result}` +

@@ -8,6 +8,7 @@ import { backendFor, pathsFor } from './backends.ts';
 import { checkNotInside, checkVolumeName, parseVolumeOptions } from './volume-options.ts';
 import type { VolumeRecord } from './contract.ts';
 import type { VolumeStore } from './volume-store.ts';
+import { plural } from '../core/terminal-text.ts';
 
 export interface DriverVolume {
   name: string;
@@ -95,7 +96,7 @@ export class VolumeDriver {
       if (record.callers.length)
         throw new StowageError(
           'in-use',
-          `remove ${name}: volume is in use - ${record.callers.length} mount(s) [${record.callers.map((id) => id.slice(0, 12)).join(', ')}]`,
+          `remove ${name}: volume is in use - ${plural(record.callers.length, 'mount')} [${record.callers.map((id) => id.slice(0, 12)).join(', ')}]`,
           { hint: 'stop the containers that use it, on every engine of this host, then remove it' },
         );
       const paths = pathsFor(this.#options.root, record);

@@ -18,6 +18,7 @@ import { describeSchedules, type ScheduleStatus } from './schedule-status.ts';
 import { jitterDelay, lateness, missedRuns, slotAt } from './schedule-times.ts';
 import { VolumeLimiter } from './volume-limiter.ts';
 import { labelSchedules } from './volume-selection.ts';
+import { plural } from '../core/terminal-text.ts';
 
 export interface SchedulerOptions {
   context: BackupContext;
@@ -72,7 +73,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
 
   const abandoned = store.failAbandoned(runOwnerAlive);
   if (abandoned)
-    log(`scheduler: ${abandoned} run(s) whose process ended before they finished are marked failed`);
+    log(`scheduler: ${plural(abandoned, 'run')} whose process ended before they finished are marked failed`);
 
   /** Brings the timers in line with the schedules; a new (or re-timed) schedule catches up what it missed. */
   function sync(now = new Date()): void {
@@ -153,7 +154,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     if (failed.length) {
       throw new StowageError(
         'failed',
-        `schedule ${schedule.name}: ${failed.length} of ${summary.runs.length} run(s) failed: ${failed
+        `schedule ${schedule.name}: ${failed.length} of ${plural(summary.runs.length, 'run')} failed: ${failed
           .map((run) => `${run.volume ?? '(no volume)'}: ${run.error}`)
           .join('; ')}`,
         { hint: 'see `stowage runs --schedule ' + schedule.name + '`' },

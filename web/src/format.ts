@@ -40,3 +40,8 @@ export function formatMoney(value: number | null | undefined): string {
 }
 
 export const shortName = (name: string): string => (name.length > 24 ? `${name.slice(0, 12)}…` : name);
+
+/** "1 file", "2 files": the CLI's rule (src/core/terminal-text.ts), repeated here since web/ imports nothing from src/. */
+export function plural(count: number, singular: string, irregular?: string): string {
+  return `${count} ${count === 1 ? singular : (irregular ?? `${singular}s`)}`;
+}

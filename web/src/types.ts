@@ -182,8 +182,12 @@ export interface Run {
 
 export interface Finding {
   check: string;
+  /** One finding per kind of problem: `subjects` lists every volume, container or folder it concerns. */
+  kind: string;
   severity: 'critical' | 'warning' | 'info';
+  /** The subjects summarised ("300 volumes: a, b, c and 297 more"). */
   subject: string;
+  subjects: string[];
   message: string;
   fix: string;
 }

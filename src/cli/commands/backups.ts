@@ -2,6 +2,7 @@ import { scanTarget } from '../../backup/backup-catalog.ts';
 import { formatAge, formatBytes } from '../../core/units.ts';
 import { LocalTarget } from '../../targets/local-target.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface BackupsOptions {
   scan?: string;
@@ -27,7 +28,7 @@ export async function backups(
     );
     const result = await scanTarget(new LocalTarget(options.scan), catalog, engineId);
     session.out.note(
-      `scanned ${options.scan}: ${result.registered.length} archive(s) registered, ${result.known} already known, ${result.swept.length} leftover(s) removed`,
+      `scanned ${options.scan}: ${plural(result.registered.length, 'archive')} registered, ${result.known} already known, ${plural(result.swept.length, 'leftover')} removed`,
     );
     for (const bad of result.unreadable) session.out.note(`  skipped ${bad.key}: ${bad.error}`);
   }
@@ -36,7 +37,7 @@ export async function backups(
     const adopted = catalog.engines.adoptBackups(engine, volume);
     const sharing = catalog.engines.sharing(engine.reportedId);
     session.out.note(
-      `adopted ${adopted} backup(s) made before Stowage told engines apart for engine ${engine.label}` +
+      `adopted ${plural(adopted, 'backup')} made before Stowage told engines apart for engine ${engine.label}` +
         (sharing > 1 ? ` (note: ${sharing} engines report its ID ${engine.reportedId})` : ''),
     );
   }

@@ -8,6 +8,7 @@ import { parseRetentionPolicy } from '../../policy/retention-policy.ts';
 import { conflict, StowageError } from '../../core/errors.ts';
 import { formatAge } from '../../core/units.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface ForgetOptions {
   keep: string;
@@ -97,7 +98,7 @@ export async function forget(
         result.removed.map((r) => row(r.backup, r.reason)),
       );
     }
-    out.note(`Kept ${plan.keep.length} backup(s); \`--dry-run\` shows why.`);
+    out.note(`Kept ${plural(plan.keep.length, 'backup')}; \`--dry-run\` shows why.`);
     noteOtherEngines(session, plan);
     for (const removed of result.removed) {
       for (const key of removed.leftovers)
@@ -108,7 +109,7 @@ export async function forget(
     if (!options.json) noteBlocked(session, plan);
     throw new StowageError(
       'failed',
-      `forget: ${result.failed.length} backup(s) not removed: ${result.failed.map((f) => f.error).join('; ')}`,
+      `forget: ${plural(result.failed.length, 'backup')} not removed: ${result.failed.map((f) => f.error).join('; ')}`,
       {
         hint: 'fix the cause and run forget again; the backups not removed are untouched',
       },
@@ -126,7 +127,7 @@ export async function forget(
 function noteOtherEngines(session: CliSession, plan: ForgetPlan): void {
   if (plan.otherEngines === 0) return;
   session.out.note(
-    `Left alone: ${plan.otherEngines} backup(s) of other engines` +
+    `Left alone: ${plural(plan.otherEngines, 'backup')} of other engines` +
       (plan.unclaimed
         ? `, of which ${plan.unclaimed} made before Stowage told engines apart (\`stowage backups --adopt\` claims them for this engine)`
         : ''),

@@ -4,6 +4,7 @@ import { restoreArchive } from '../../backup/restore-volume.ts';
 import { formatBytes } from '../../core/units.ts';
 import { parseOptionList } from '../../lifecycle/local-driver-options.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface RestoreOptions {
   to?: string;
@@ -49,7 +50,7 @@ export async function restore(session: CliSession, archive: string, options: Res
   }
   const how = result.created ? 'into new volume' : result.replaced ? 'replacing the contents of' : 'into';
   out.write(
-    `Restored ${result.plan.selected.files} files (${formatBytes(result.plan.selected.bytes)}) from ${source.label} ${how} ${result.volume}`,
+    `Restored ${plural(result.plan.selected.files, 'file')} (${formatBytes(result.plan.selected.bytes)}) from ${source.label} ${how} ${result.volume}`,
   );
   if (result.safetyBackup)
     out.note(

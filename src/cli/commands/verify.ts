@@ -3,6 +3,7 @@ import { openArchiveSource } from '../../backup/archive-source.ts';
 import { verifyBackup } from '../../backup/verify-backup.ts';
 import { StowageError } from '../../core/errors.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface VerifyOptions {
   restoreTest?: boolean;
@@ -45,7 +46,7 @@ export async function verify(session: CliSession, archive: string, options: Veri
         .filter(Boolean)
         .join(' and ') || 'structure only (no manifest)';
     session.out.write(
-      `${source.label}: ${verdict(report.problems)} — ${report.contents.files} files, ${report.contents.entries} entries; checked against ${checked}`,
+      `${source.label}: ${verdict(report.problems)} — ${plural(report.contents.files, 'file')}, ${plural(report.contents.entries, 'entry', 'entries')}; checked against ${checked}`,
     );
     for (const problem of report.problems) session.out.write(`  ${problem.message}`);
     if (report.problemsOmitted) session.out.write(`  … and ${report.problemsOmitted} more`);

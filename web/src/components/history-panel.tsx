@@ -1,5 +1,5 @@
 /** A volume's recorded history: creation, first user, last use (with gaps said), and its recent events. */
-import { formatDate, formatSpan, relative } from '../format.ts';
+import { formatDate, formatSpan, plural, relative } from '../format.ts';
 import type { VolumeHistory } from '../types.ts';
 import type { Loaded } from './use-api.ts';
 
@@ -26,8 +26,8 @@ export function HistoryPanel({ history }: { history: Loaded<VolumeHistory> }) {
           </dl>
           {h.gaps.length > 0 && (
             <p class="hint">
-              The history has {h.gaps.length} gap(s) (the recorder was not running), so idle times may be
-              longer.
+              The history has {plural(h.gaps.length, 'gap')} (the recorder was not running), so idle times may
+              be longer.
             </p>
           )}
           {h.events.length > 0 && (

@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { followJob, type ApiError } from '../api.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes, plural } from '../format.ts';
 import type { Job } from '../types.ts';
 
 export interface JobRun {
@@ -40,15 +40,15 @@ function describeResult(job: Job): string {
   const r = job.result ?? {};
   switch (job.kind) {
     case 'backup':
-      return `Backup #${String(r.backupId)} written: ${String(r.files)} files, ${formatBytes(r.bytes as number)}.`;
+      return `Backup #${String(r.backupId)} written: ${plural(r.files as number, 'file')}, ${formatBytes(r.bytes as number)}.`;
     case 'restore':
-      return `Restored ${String(r.files)} files into volume ${String(r.volume)}${r.created ? ' (new volume)' : ''}.`;
+      return `Restored ${plural(r.files as number, 'file')} into volume ${String(r.volume)}${r.created ? ' (new volume)' : ''}.`;
     case 'verify':
       return r.ok
         ? 'Verified: every checksum matched.'
         : `Verification failed: ${(r.problems as string[]).join('; ')}`;
     case 'clone':
-      return `Cloned: ${String(r.files)} files, ${formatBytes(r.bytes as number)}.`;
+      return `Cloned: ${plural(r.files as number, 'file')}, ${formatBytes(r.bytes as number)}.`;
     default:
       return 'Done.';
   }
@@ -64,7 +64,7 @@ export function JobStatus({ run, label }: { run: JobRun; label: string }) {
           <span>
             {job.kind} {job.subject}:{' '}
             {p
-              ? `${formatBytes(p.bytes)}${p.expectedBytes ? ` of ${formatBytes(p.expectedBytes)}` : ''}, ${p.entries} files`
+              ? `${formatBytes(p.bytes)}${p.expectedBytes ? ` of ${formatBytes(p.expectedBytes)}` : ''}, ${plural(p.entries, 'file')}`
               : 'starting…'}
           </span>
           <progress

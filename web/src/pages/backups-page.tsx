@@ -8,7 +8,7 @@ import { Badge, ErrorNote, Loading, PageTitle } from '../components/bits.tsx';
 import { Chart } from '../components/chart.tsx';
 import { JobStatus, useJob } from '../components/job-status.tsx';
 import { useApi } from '../components/use-api.ts';
-import { formatBytes, formatDate, relative, shortName } from '../format.ts';
+import { formatBytes, formatDate, plural, relative, shortName } from '../format.ts';
 import { volumePath } from '../router.ts';
 import type { Backup, Job, Run, Schedule } from '../types.ts';
 
@@ -156,7 +156,7 @@ export function BackupsPage() {
         {runs.data && runs.data.length > 0 && (
           <>
             <p>
-              {runs.data.length} run(s): {counts.success ?? 0} succeeded, {counts.failed ?? 0} failed
+              {plural(runs.data.length, 'run')}: {counts.success ?? 0} succeeded, {counts.failed ?? 0} failed
               {counts.interrupted ? `, ${counts.interrupted} interrupted` : ''};{' '}
               {formatBytes(runs.data.reduce((n, r) => n + (r.bytes ?? 0), 0))} backed up.
             </p>

@@ -55,7 +55,18 @@ export function DoctorPage() {
                         </td>
                         <td>{f.check}</td>
                         <th scope="row" class="subject">
-                          {f.subject}
+                          {f.subjects.length > 3 ? (
+                            <details>
+                              <summary>{f.subject}</summary>
+                              <ul class="subjects">
+                                {f.subjects.map((name) => (
+                                  <li key={name}>{name}</li>
+                                ))}
+                              </ul>
+                            </details>
+                          ) : (
+                            f.subject
+                          )}
                         </th>
                         <td>{f.message}</td>
                         <td>

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { api, type ApiError } from '../api.ts';
 import { Badge, ErrorNote, Loading, PageTitle } from '../components/bits.tsx';
 import { useApi } from '../components/use-api.ts';
-import { formatBytes, formatMoney, formatSpan, relative, shortName } from '../format.ts';
+import { formatBytes, formatMoney, formatSpan, plural, relative, shortName } from '../format.ts';
 import { volumePath } from '../router.ts';
 import type { CostEstimate, PruneApplied, PrunePlan } from '../types.ts';
 
@@ -165,7 +165,7 @@ export function OrphansPage() {
           {plan && (
             <div data-testid="prune-plan">
               <p role="status">
-                Dry run: {plan.remove.length} volume(s) would be removed, reclaiming{' '}
+                Dry run: {plural(plan.remove.length, 'volume')} would be removed, reclaiming{' '}
                 {formatBytes(plan.reclaimableBytes)}
                 {plan.unknownSizes ? ` (+${plan.unknownSizes} of unknown size)` : ''}. Nothing has been
                 removed.
@@ -208,11 +208,11 @@ export function OrphansPage() {
                 (confirming ? (
                   <div class="confirm" role="alertdialog" aria-label="Confirm prune">
                     <p>
-                      Remove {plan.remove.length} volume(s) for good? Volumes that became used or protected
-                      since the plan are kept.
+                      Remove {plural(plan.remove.length, 'volume')} for good? Volumes that became used or
+                      protected since the plan are kept.
                     </p>
                     <button type="button" class="danger" disabled={busy} onClick={() => void apply()}>
-                      Yes, remove {plan.remove.length} volume(s)
+                      Yes, remove {plural(plan.remove.length, 'volume')}
                     </button>{' '}
                     <button type="button" onClick={() => setConfirming(false)}>
                       Cancel
