@@ -50,7 +50,7 @@ export async function backups(
     records.map((r) => [
       String(r.id),
       labels.get(r.engineId)!,
-      r.volume,
+      session.out.volumeName(r.volume),
       `${formatAge(now - Date.parse(r.finishedAt))} ago`,
       r.files === null ? '?' : String(r.files),
       r.bytes === null ? '?' : formatBytes(r.bytes),
