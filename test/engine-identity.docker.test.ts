@@ -6,7 +6,7 @@
  * and a catalog written by an older Stowage.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { startPrivateEngine, type PrivateEngine } from '../scripts/private-engin
 import { CATALOG_FILE, migrate } from '../src/catalog/catalog.ts';
 import { MIGRATIONS } from '../src/catalog/migrations.ts';
 import { dockerOk, engineAvailable, SKIP_REASON, TestSession, type Result } from './support/engine.ts';
+import { freePort, waitFor } from './support/loopback.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -155,6 +156,51 @@ describe('engines told apart', { skip: !engineAvailable() && SKIP_REASON, timeou
     assert.match(header!, /^ID\s+ENGINE\s+VOLUME/);
     const engines = lines.map((line) => line.split(/\s+/)[1]);
     assert.ok(engines.includes(a.label) && engines.includes(bInfo.label), table.stdout);
+  });
+
+  test("each engine's daemon reports its own last backup in /metrics, never the other engine's", async () => {
+    const rows = json<(BackupRow & { finishedAt: string })[]>(['backups', volume]);
+    const newest = (engineId: string) =>
+      Math.max(...rows.filter((r) => r.engineId === engineId).map((r) => Date.parse(r.finishedAt) / 1000));
+    for (const env of [process.env, b.env]) {
+      const engine = json<InfoJson>(['info'], env).engine;
+      const port = await freePort();
+      const daemon = spawn(
+        process.execPath,
+        [join(root, 'src/cli/bin.ts'), '--data-dir', s.dataDir, 'daemon', '--listen', `127.0.0.1:${port}`],
+        { env, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let log = '';
+      daemon.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      try {
+        await waitFor(
+          'the daemon',
+          () => log.includes('listening on'),
+          () => daemon.exitCode !== null,
+          () => log,
+        );
+        const token = cli(['token'], env).stdout.trim();
+        const text = await (
+          await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+        ).text();
+        const line = text
+          .split('\n')
+          .find((l) => l.startsWith(`stowage_backup_last_success_timestamp_seconds{volume="${volume}"}`));
+        assert.ok(line, text);
+        assert.equal(
+          Number(line.split(' ').at(-1)),
+          Math.round(newest(engine.id) * 1000) / 1000,
+          engine.label,
+        );
+      } finally {
+        daemon.kill('SIGTERM');
+        await new Promise((resolve) => daemon.once('exit', resolve));
+      }
+    }
+    assert.notEqual(
+      newest(json<InfoJson>(['info']).engine.id),
+      newest(json<InfoJson>(['info'], b.env).engine.id),
+    );
   });
 
   test("a schedule's retention on engine B never removes A's backup; each engine has its own schedule state", () => {

@@ -67,6 +67,7 @@ export class DaemonBackend implements ApiBackend {
     this.#metrics = new DaemonMetrics(
       services.inventory,
       services.context.catalog,
+      services.context.engineInfo.id,
       () => services.config().cost.pricePerGbMonth,
     );
   }

@@ -15,7 +15,13 @@ export class DaemonMetrics {
   readonly registry = new Registry();
   readonly backupFailures: Counter<'volume'>;
 
-  constructor(inventory: InventoryService, catalog: Catalog, pricePerGbMonth: () => number) {
+  /** `engineId`: the managed engine's key; the catalog also holds other engines' backups of same-named volumes. */
+  constructor(
+    inventory: InventoryService,
+    catalog: Catalog,
+    engineId: string,
+    pricePerGbMonth: () => number,
+  ) {
     const registry = this.registry;
     this.backupFailures = new Counter({
       name: 'stowage_backup_failures_total',
@@ -46,8 +52,9 @@ export class DaemonMetrics {
           if (typeof labels.volume === 'string' && !existing.has(labels.volume))
             this.backupFailures.remove({ volume: labels.volume });
         const newest = new Map<string, BackupRecord>();
-        // Only volumes the engine has now: the catalog also remembers removed volumes (and other engines').
-        for (const record of catalog.backups.list())
+        // Only this engine's backups of volumes it has now: the catalog also remembers removed volumes, and
+        // another engine's backup of a same-named volume says nothing about this one.
+        for (const record of catalog.backups.list({ engineId }))
           if (existing.has(record.volume) && !newest.has(record.volume)) newest.set(record.volume, record);
         for (const [volume, record] of newest) {
           const finished = Date.parse(record.finishedAt);
