@@ -259,6 +259,15 @@ describe('the API contract', { skip: !engineAvailable() && SKIP_REASON, timeout:
       assert.equal(body.error.kind, 'conflict');
       assert.match(body.error.message, new RegExp(`${busy}: volume is busy: backup job ${job.id}`));
     }
+    // Cloning onto a name that exists is known at submission too.
+    const taken = await api(`/api/volumes/${volume}/clone`, {
+      method: 'POST',
+      body: JSON.stringify({ destination: busy }),
+    });
+    assert.equal(taken.status, 409);
+    const takenBody = (await taken.json()) as ErrorBody;
+    assert.equal(takenBody.error.kind, 'conflict');
+    assert.match(takenBody.error.message, new RegExp(`volume ${busy} already exists`));
     assert.equal((await jobs()).length, count, 'no job was created for the refused requests');
     const done = await waitForJob(job.id);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error));

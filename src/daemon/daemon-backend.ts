@@ -16,7 +16,7 @@ import { verifyBackup } from '../backup/verify-backup.ts';
 import { cloneVolume } from '../backup/volume-moves.ts';
 import { lockVolume } from '../backup/volume-lock.ts';
 import type { StowageConfig } from '../config/config-types.ts';
-import { conflict, notFound } from '../core/errors.ts';
+import { conflict, isStowageError, notFound } from '../core/errors.ts';
 import { parseDuration } from '../core/units.ts';
 import { parseDoctorPolicy, type DoctorPolicyInput } from '../doctor/doctor-policy.ts';
 import { runDoctor } from '../doctor/run-doctor.ts';
@@ -215,7 +215,19 @@ export class DaemonBackend implements ApiBackend {
   }
 
   async startClone(source: string, destination: string) {
-    await this.#services.context.engine.volumes.inspect(source);
+    const { engine } = this.#services.context;
+    await engine.volumes.inspect(source);
+    // A destination that exists is a conflict known now: 409 at submission, not a job that fails.
+    const taken = await engine.volumes.inspect(destination).then(
+      () => true,
+      (error: unknown) => {
+        if (isStowageError(error, 'not-found')) return false;
+        throw error;
+      },
+    );
+    if (taken) {
+      throw conflict(`volume ${destination} already exists`, 'choose another name, or remove it first');
+    }
     const hold = this.#claim([source, destination], 'clone');
     return hold(
       this.jobs.start('clone', `${source} -> ${destination}`, async (control) => {

@@ -88,7 +88,9 @@ export function JobStatus({ run, label }: { run: JobRun; label: string }) {
       )}
       {error && (
         <div class="note error" role="alert">
-          <strong>{error.message}</strong>
+          <strong>
+            {label} failed: {error.message}
+          </strong>
           {'hint' in error && error.hint && <p class="hint">{error.hint}</p>}
         </div>
       )}
