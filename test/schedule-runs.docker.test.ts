@@ -274,6 +274,6 @@ describe('runSchedule', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_
       schedule({ volumes: ['data'], target: join(context.dataDir, 'catalog.db', 'sub') }),
     );
     assert.equal(summary.runs[0]?.result, 'failed');
-    assert.match(summary.runs[0]?.error ?? '', /ENOTDIR/);
+    assert.match(summary.runs[0]?.error ?? '', /catalog\.db is a file, not a folder/);
   });
 });

@@ -247,7 +247,7 @@ describe('schedules in the daemon', { skip: !engineAvailable() && SKIP_REASON, t
     assert.match(ok.stdout, new RegExp(`^VOLUME .*\\n${C} +success +#\\d+`));
     const bad = await stowage(['run-now', 'broken']);
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /run-now broken: 1 of 1 run\(s\) failed/);
+    assert.match(bad.stderr, /run-now broken: 1 of 1 run failed/);
     assert.ok(
       posts.some((p) => p.schedule === 'broken' && p.trigger === 'manual'),
       'the CLI notifies the webhook too',
