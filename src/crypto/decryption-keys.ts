@@ -23,12 +23,17 @@ const NOT_SUPPORTED_HINT =
 
 /**
  * Reads an identity file: an age identity file (one or more secret keys, `#` comments) or an OpenSSH
- * ed25519 private key without a passphrase.
+ * ed25519 private key without a passphrase. Refused when other users may read or write it, as ssh does.
  * @throws StowageError 'invalid' naming the file (and line) and the problem; 'not-found' when missing.
  */
 export function readIdentityFile(path: string): ParsedIdentity[] {
-  const text = readSecretFile(path, 'identity file');
-  const where = `identity file ${path}`;
+  const { text, refuseIfExposed } = readSecretFile(path, 'identity file');
+  const identities = parseIdentities(text, `identity file ${path}`);
+  refuseIfExposed();
+  return identities;
+}
+
+function parseIdentities(text: string, where: string): ParsedIdentity[] {
   if (isOpenSshPrivateKey(text)) return [sshIdentity(text, where)];
   const pem = /^-----BEGIN ([A-Z0-9 ]*)-----/.exec(text.trimStart());
   if (pem) {

@@ -9,19 +9,22 @@ import { inspect } from 'node:util';
 import { StowageError, invalid } from '../core/errors.ts';
 
 /**
- * The contents of a secret file. @throws StowageError 'not-found' when it is missing; 'invalid' when it
- * is not a regular file, or other users may read or write it (the hint gives the chmod).
+ * The contents of a secret file and a check to run once they parsed as a secret: a world-readable file
+ * holding a *public* key deserves "this is a public key", not a chmod lecture.
+ * @throws StowageError 'not-found' when it is missing; 'invalid' when it is not a regular file.
  */
-export function readSecretFile(path: string, what: string): string {
+export function readSecretFile(path: string, what: string): { text: string; refuseIfExposed: () => void } {
   const info = statOrThrow(path, what);
   if (!info.isFile()) throw invalid(`${what} ${path} is not a file`, `name the file that holds the ${what}`);
-  if ((info.mode & 0o077) !== 0) {
+  const text = readFileSync(path, 'utf8');
+  const refuseIfExposed = () => {
+    if ((info.mode & 0o077) === 0) return;
     throw invalid(
       `${what} ${path} is readable or writable by other users (mode ${(info.mode & 0o777).toString(8)})`,
       `restrict it to its owner: \`chmod 600 ${path}\` (for a Docker secret, give it \`mode: 0400\`)`,
     );
-  }
-  return readFileSync(path, 'utf8');
+  };
+  return { text, refuseIfExposed };
 }
 
 /** A public file's contents (a recipients file): only its existence is checked. */
@@ -80,7 +83,8 @@ export class Passphrase {
  * named by mistake, and could not be typed at `age -d`'s prompt either).
  */
 export function readPassphraseFile(path: string): Passphrase {
-  const text = readSecretFile(path, 'passphrase file').replace(/\r?\n$/, '');
+  const file = readSecretFile(path, 'passphrase file');
+  const text = file.text.replace(/\r?\n$/, '');
   if (text.length === 0) {
     throw invalid(`passphrase file ${path} is empty`, 'write the passphrase on the first line of the file');
   }
@@ -90,5 +94,6 @@ export function readPassphraseFile(path: string): Passphrase {
       'a passphrase file holds the passphrase alone on one line (an age key file goes to --identity)',
     );
   }
+  file.refuseIfExposed();
   return new Passphrase(text);
 }
