@@ -55,7 +55,7 @@ export async function openDecryptStream(
   try {
     plaintext = await keys.decrypter().decrypt(input.stream);
   } catch (error) {
-    throw input.failure() ?? headerFailure(error, input.prefix(), keys, name);
+    throw input.failure() ?? headerFailure(error, input.prefix(), input.ended(), keys, name);
   }
   const header = headerOf(input.prefix());
   return Readable.from(
@@ -102,7 +102,13 @@ function notAgeFile(start: Buffer, name: string): StowageError {
 }
 
 /** The user's words for why the header did not open, from the stanza types and the keys given. */
-function headerFailure(error: unknown, prefix: Buffer, keys: DecryptionKeys, name: string): StowageError {
+function headerFailure(
+  error: unknown,
+  prefix: Buffer,
+  ended: boolean,
+  keys: DecryptionKeys,
+  name: string,
+): StowageError {
   const message = error instanceof Error ? error.message : String(error);
   let header: AgeHeaderInfo | undefined;
   try {
@@ -111,11 +117,7 @@ function headerFailure(error: unknown, prefix: Buffer, keys: DecryptionKeys, nam
     header = undefined;
   }
   if (!header)
-    return damagedHeader(
-      name,
-      message.includes('stream ended') ? 'it ends inside its header' : 'its header is unreadable',
-      error,
-    );
+    return damagedHeader(name, ended ? 'it ends inside its header' : 'its header is unreadable', error);
   if (message.includes('no identity matched')) return noMatch(header, keys, name);
   if (message.includes('work factor is too high')) {
     return new StowageError(
@@ -194,6 +196,7 @@ function pullStream(source: AsyncIterable<Uint8Array>) {
   let keptBytes = 0;
   let pending: Buffer | undefined; // peeked, not yet handed on
   let sourceError: Error | undefined;
+  let sourceEnded = false;
   const next = async (): Promise<Buffer | undefined> => {
     let step: IteratorResult<Uint8Array>;
     try {
@@ -202,7 +205,10 @@ function pullStream(source: AsyncIterable<Uint8Array>) {
       sourceError = error instanceof Error ? error : new Error(String(error));
       throw sourceError;
     }
-    if (step.done) return undefined;
+    if (step.done) {
+      sourceEnded = true;
+      return undefined;
+    }
     const chunk = Buffer.from(step.value.buffer, step.value.byteOffset, step.value.byteLength);
     if (keptBytes < KEEP) {
       kept.push(chunk);
@@ -240,6 +246,8 @@ function pullStream(source: AsyncIterable<Uint8Array>) {
     },
     prefix: () => Buffer.concat(kept),
     failure: (): Error | undefined => sourceError,
+    /** Whether the source came to its end. */
+    ended: () => sourceEnded,
   };
 }
 
