@@ -9,7 +9,7 @@ import { countKinds } from './encryption-keys.ts';
 export const AGE_MAGIC = Buffer.from('age-encryption.org/v1\n');
 const ARMOR_BEGIN = Buffer.from('-----BEGIN AGE ENCRYPTED FILE-----');
 /** Far more than any real header (a stanza is ~150 bytes); a file whose header runs on is damaged. */
-const MAX_HEADER = 64 * 1024;
+export const MAX_HEADER = 64 * 1024;
 
 /** Whether `start` (the file's first bytes, at least 22 of them) begins a binary age file. */
 export function isAgeFile(start: Uint8Array): boolean {

@@ -21,9 +21,10 @@ describe('memory', () => {
     };
     assert.equal(result.bytes, SIZE_MB * 1024 * 1024);
     assert.ok(result.same, 'the plaintext came back unchanged');
-    // Holding the stream (either side of the cipher) would add at least SIZE_MB; what is measured is the
-    // garbage of 1 MB buffers between collections, the same for 32 MB or 1 GB.
+    // Holding the stream (either side of the cipher) would add at least SIZE_MB (a version that collected
+    // the ciphertext first grew by 606 MB); what is measured is the garbage of buffers between collections,
+    // 90-125 MB here for anything from 512 MB to 4 GB.
     const growth = result.peakMB - result.startMB;
-    assert.ok(growth < 150, `RSS grew by ${growth} MB (from ${result.startMB} to ${result.peakMB} MB)`);
+    assert.ok(growth < 200, `RSS grew by ${growth} MB (from ${result.startMB} to ${result.peakMB} MB)`);
   });
 });

@@ -8,6 +8,7 @@ import type { Recipient } from 'age-encryption';
 import { invalid } from '../core/errors.ts';
 import type { Passphrase } from './secret-file.ts';
 import { readPassphraseFile, readPublicFile } from './secret-file.ts';
+import { ScryptRecipient } from './scrypt-recipient.ts';
 import { SshEd25519Recipient } from './ssh-ed25519.ts';
 import { SshKeyProblem, parseSshPublicKey } from './ssh-keys.ts';
 
@@ -144,15 +145,28 @@ export class EncryptionKeys {
     return this.#passphrase ? 'passphrase' : countKinds(this.recipients.map((r) => r.kind));
   }
 
-  /** A fresh age Encrypter set up with these keys (one per file: each file gets its own file key). */
-  encrypter(): Encrypter {
+  /**
+   * A new age header for one file, and the file key it wraps (fresh for every call). typage writes the
+   * recipient stanzas and the MAC; an extra recipient that adds no stanza hands us the file key, from which
+   * the caller derives the payload key (age-stream.ts). The header is everything typage wrote for an empty
+   * file but its payload nonce and empty last block (16 + 16 bytes).
+   */
+  async header(): Promise<{ header: Buffer; fileKey: Uint8Array }> {
+    let fileKey: Uint8Array | undefined;
+    const keepFileKey: Recipient = {
+      wrapFileKey(key) {
+        fileKey = Uint8Array.from(key);
+        return [];
+      },
+    };
     const encrypter = new Encrypter();
-    if (this.#passphrase) {
-      encrypter.setScryptWorkFactor(this.#workFactor);
-      encrypter.setPassphrase(this.#passphrase.reveal());
-    }
-    for (const recipient of this.#recipients) encrypter.addRecipient(recipient);
-    return encrypter;
+    const recipients = this.#passphrase
+      ? [new ScryptRecipient(this.#passphrase, this.#workFactor)]
+      : this.#recipients;
+    for (const recipient of [...recipients, keepFileKey]) encrypter.addRecipient(recipient);
+    const emptyFile = await encrypter.encrypt(new Uint8Array(0));
+    if (!fileKey) throw new Error('age-encryption did not wrap a file key');
+    return { header: Buffer.from(emptyFile.subarray(0, emptyFile.length - 32)), fileKey };
   }
 }
 
