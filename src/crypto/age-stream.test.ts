@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, describe, it } from 'node:test';
+import { Decrypter, Encrypter } from 'age-encryption';
 import { StowageError } from '../core/errors.ts';
 import { describeAgeHeader, isAgeFile, parseHeaderLines, readAgeHeader } from './age-header.ts';
 import { createEncryptStream, openDecryptStream } from './age-stream.ts';
@@ -116,6 +117,25 @@ describe('round trips', () => {
     assert.deepEqual((await readAgeHeader(pieces(cipher)))?.stanzaTypes, ['scrypt']);
     assert.deepEqual(await decrypt(cipher, decryption), plain);
   });
+});
+
+describe('against typage’s own whole-buffer encrypt and decrypt', () => {
+  for (const size of [0, 64 * KiB, 64 * KiB + 1, 200 * KiB + 3]) {
+    it(`${size.toLocaleString('en')} bytes both ways`, async () => {
+      const key = await keys.ageKey();
+      const plain = randomBytes(size);
+      const reference = new Decrypter();
+      reference.addIdentity(key.secretKey);
+      const ours = await encrypt(plain, encryptionKeys({ recipients: [key.recipient] }));
+      assert.ok(Buffer.from(await reference.decrypt(ours)).equals(plain), 'typage reads ours');
+      const theirs = new Encrypter();
+      theirs.addRecipient(key.recipient);
+      const typageFile = Buffer.from(await theirs.encrypt(plain));
+      assert.ok(
+        (await decrypt(typageFile, decryptionKeys({ identityFiles: [key.identityFile] }))).equals(plain),
+      );
+    });
+  }
 });
 
 describe('refusals in the user’s words', () => {
@@ -240,6 +260,24 @@ describe('refusals in the user’s words', () => {
     await assert.rejects(async () => collect(await openDecryptStream(failing, using)), {
       message: 'connection reset by peer',
     });
+  });
+});
+
+describe('letting go of the source', () => {
+  it('when the reader stops early, and when opening is refused', async () => {
+    const [key, other] = [await keys.ageKey(), await keys.ageKey()];
+    const cipher = await encrypt(randomBytes(1024 * KiB), encryptionKeys({ recipients: [key.recipient] }));
+    const source = pieces(cipher);
+    const plaintext = await openDecryptStream(source, decryptionKeys({ identityFiles: [key.identityFile] }));
+    for await (const block of plaintext) {
+      assert.ok((block as Buffer).length > 0);
+      break; // destroys plaintext
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(source.destroyed, 'the source is destroyed with the plaintext');
+    const refused = pieces(cipher);
+    await assert.rejects(openDecryptStream(refused, decryptionKeys({ identityFiles: [other.identityFile] })));
+    assert.ok(refused.destroyed, 'the source is destroyed when opening fails');
   });
 });
 
