@@ -38,7 +38,9 @@ export interface AgeHeaderInfo {
 
 /** "encrypted, X25519 ×2, ssh-ed25519" or "encrypted, passphrase". */
 export function describeAgeHeader(info: AgeHeaderInfo): string {
-  return `encrypted, ${countKinds(info.stanzaTypes.map(stanzaKind))}`;
+  // Grease stanzas (random `…-grease` types some implementations add to keep parsers honest) mean nothing.
+  const real = info.stanzaTypes.filter((type) => !type.endsWith('-grease'));
+  return `encrypted, ${countKinds(real.map(stanzaKind))}`;
 }
 
 /**

@@ -87,7 +87,10 @@ export async function openDecryptStream(
 
 async function readHeader(input: SourceReader, name: string): Promise<AgeHeaderInfo> {
   await input.fill(AGE_MAGIC.length);
-  if (!isAgeFile(input.buffered)) throw notAgeFile(input.buffered, name);
+  if (!isAgeFile(input.buffered)) {
+    await input.fill(64); // enough to recognise an armored file and say so
+    throw notAgeFile(input.buffered, name);
+  }
   for (;;) {
     let header: AgeHeaderInfo | undefined;
     try {
