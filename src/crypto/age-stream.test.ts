@@ -264,6 +264,41 @@ describe('refusals in the user’s words', () => {
   });
 });
 
+describe('an interrupted encryption', () => {
+  it('fails, and what it wrote never decrypts as a whole file', { timeout: 30_000 }, async () => {
+    const key = await keys.ageKey();
+    const written: Buffer[] = [];
+    const failing = Readable.from(
+      (async function* () {
+        yield randomBytes(200 * KiB);
+        // Fail only once blocks reached the sink, as when a volume read breaks mid-upload.
+        while (Buffer.concat(written).length < 2 * BLOCK_ON_DISK) await new Promise(setImmediate);
+        throw new Error('volume read failed');
+      })(),
+    );
+    await assert.rejects(
+      pipeline(
+        failing,
+        createEncryptStream(encryptionKeys({ recipients: [key.recipient] })),
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            written.push(chunk);
+            done();
+          },
+        }),
+      ),
+      { message: 'volume read failed' },
+    );
+    // Blocks went out before the failure, but none carries the last-block flag: the cut is detected.
+    const partial = Buffer.concat(written);
+    assert.ok(partial.length > 64 * KiB, `${partial.length} bytes written`);
+    const error = await failure(() =>
+      decrypt(partial, decryptionKeys({ identityFiles: [key.identityFile] })),
+    );
+    assert.match(error.message, /damaged or cut short at byte/);
+  });
+});
+
 describe('letting go of the source', () => {
   it('when the reader stops early, and when opening is refused', async () => {
     const [key, other] = [await keys.ageKey(), await keys.ageKey()];
