@@ -9,7 +9,7 @@ import importX from 'eslint-plugin-import-x';
 const LAYERS = [
   { name: 'core', folders: ['core'] },
   { name: 'shared basics', folders: ['policy', 'mounts', 'ssh'], isolated: true },
-  { name: 'I/O edges', folders: ['engine', 'catalog', 'config', 'targets', 'archive', 'notify'] },
+  { name: 'I/O edges', folders: ['engine', 'catalog', 'config', 'targets', 'archive', 'notify', 'crypto'] },
   {
     name: 'services',
     folders: ['inventory', 'lifecycle', 'backup', 'doctor', 'jobs', 'history', 'schedules'],
