@@ -26,6 +26,11 @@ export interface PluginOptions {
   specDir?: string;
   /** Stowage's data folder: its catalog gives the Status the volume's last backup. */
   dataDir?: string;
+  /**
+   * A listening socket systemd passed (socket activation, `inherited-socket.ts`): served as it is; the
+   * socket file, its mode and any spec file belong to the socket unit, and stay when the plugin stops.
+   */
+  listenFd?: number | undefined;
   log: (line: string) => void;
 }
 
@@ -55,12 +60,20 @@ function answers(socket: string): Promise<boolean> {
   });
 }
 
+function listen(server: Server, where: string | { fd: number }): Promise<void> {
+  return new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(where, () => ready());
+  });
+}
+
 /** @throws StowageError('conflict') when another process serves the socket already. */
 export async function startPlugin(options: PluginOptions): Promise<RunningPlugin> {
   const socket = resolve(options.socket);
   const root = resolve(options.root);
   const name = driverName(socket);
-  if (existsSync(socket)) {
+  const inherited = options.listenFd !== undefined;
+  if (!inherited && existsSync(socket)) {
     if (await answers(socket))
       throw conflict(
         `plugin socket ${socket} is served by another process`,
@@ -85,14 +98,21 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     },
   });
   const server: Server = createProtocolServer(driver, options.log);
-  mkdirSync(dirname(socket), { recursive: true, mode: 0o755 });
-  await new Promise<void>((ready, fail) => {
-    server.once('error', fail);
-    server.listen(socket, () => ready());
-  });
-  chmodSync(socket, 0o660); // root (the engine) only: Create can make host paths
+  if (options.listenFd !== undefined) {
+    await listen(server, { fd: options.listenFd }).catch((error: unknown) => {
+      throw invalid(
+        `cannot serve the socket systemd passed (fd ${options.listenFd}): ${(error as Error).message}`,
+        'give the socket unit one ListenStream= with a unix socket path, and no Accept=yes',
+      );
+    });
+    options.log(`stowage plugin: socket ${socket} passed by systemd (fd ${options.listenFd})`);
+  } else {
+    mkdirSync(dirname(socket), { recursive: true, mode: 0o755 });
+    await listen(server, socket);
+    chmodSync(socket, 0o660); // root (the engine) only: Create can make host paths
+  }
   let specFile: string | undefined;
-  if (dirname(socket) !== PLUGIN_DIR) {
+  if (!inherited && dirname(socket) !== PLUGIN_DIR) {
     const specDir = options.specDir ?? SPEC_DIR;
     mkdirSync(specDir, { recursive: true, mode: 0o755 });
     specFile = join(specDir, `${name}.spec`);
@@ -111,7 +131,8 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
         });
         server.closeAllConnections();
         if (specFile) rmSync(specFile, { force: true });
-        rmSync(socket, { force: true });
+        // systemd keeps listening on an inherited socket: connections made now wait for the next start.
+        if (!inherited) rmSync(socket, { force: true });
       }),
   };
 }
