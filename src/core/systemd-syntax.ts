@@ -8,9 +8,13 @@ import { invalid } from './errors.ts';
 
 const PLAIN = /^[\w@+=:,./-]+$/;
 
+/** A newline would start a new setting in the unit: a path must never carry one in. */
+const hasControlCharacter = (text: string) =>
+  [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+
 /** One word of a list setting (ReadWritePaths=…): quoted when it must be, specifiers escaped. */
 export function unitWord(word: string): string {
-  if (/[\0-\x1f\x7f]/.test(word))
+  if (hasControlCharacter(word))
     throw invalid(`"${JSON.stringify(word)}" holds a control character`, 'use a path without one');
   const escaped = word.replace(/%/g, '%%');
   return PLAIN.test(word) ? escaped : `"${escaped.replace(/(["\\])/g, '\\$1')}"`;
@@ -23,7 +27,7 @@ export function execLine(words: readonly string[]): string {
 
 /** A whole-line value (ListenStream=, a path): no quoting exists there, so odd characters are refused. */
 export function unitPath(path: string, what: string): string {
-  if (!/^\/[^\s"'\\]*$/.test(path) || /[\0-\x1f\x7f]/.test(path))
+  if (!/^\/[^\s"'\\]*$/.test(path) || hasControlCharacter(path))
     throw invalid(
       `${what} ${JSON.stringify(path)} cannot be written into a systemd unit`,
       'use an absolute path without spaces, quotes or backslashes',
