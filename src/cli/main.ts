@@ -387,9 +387,11 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
         parent?.getOptionValueSource('listen') === 'cli'
           ? parent.opts<DaemonCommandOptions>().listen
           : options.listen;
+      const { host, context } = command.optsWithGlobals<GlobalOptions>();
       return (await import('./commands/daemon.ts')).daemonInstall(await sessionFor(command), {
         ...options,
         listen,
+        engine: { host, context },
       });
     });
 

@@ -37,7 +37,9 @@ export async function daemon(session: CliSession, options: DaemonCommandOptions)
 }
 
 export interface DaemonInstallOptions extends InstallFlags {
-  listen?: string;
+  listen?: string | undefined;
+  /** `--host` / `--context` given to `install`: the unit's daemon uses the same engine. */
+  engine?: { host?: string | undefined; context?: string | undefined };
 }
 
 /** Local backup folders the config names (default target, schedules' targets) outside the data folder. */
@@ -69,7 +71,11 @@ export function daemonInstall(session: CliSession, options: DaemonInstallOptions
     {
       name: DAEMON_SERVICE,
       content: daemonUnit({
-        exec: installedCommand(),
+        exec: [
+          ...installedCommand(),
+          ...(options.engine?.host ? ['--host', options.engine.host] : []),
+          ...(options.engine?.context ? ['--context', options.engine.context] : []),
+        ],
         listen,
         port,
         dataDir,
