@@ -115,7 +115,7 @@ describe('stowage daemon install', () => {
     assert.match(withTarget.stdout, new RegExp(`^ReadWritePaths=${data} -${join(dir, 'nas')}$`, 'm'));
   });
 
-  test('the engine given to install (--host) is the engine the unit's daemon uses', () => {
+  test('the engine given to install (--host) is the engine the daemon of the unit uses', () => {
     const result = run('--host', 'unix:///run/other/docker.sock', 'daemon', 'install', '--print');
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^ExecStart=.* --host unix:\/\/\/run\/other\/docker\.sock --data-dir /m);
