@@ -18,6 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { ensureCommands } from './support/loopback.ts';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'stowage.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'stwg-systemd-install-'));
@@ -179,3 +180,40 @@ function writeConfig(dataDir: string, text: string): void {
   spawnSync('mkdir', ['-p', dataDir]);
   writeFileSync(join(dataDir, 'config.yaml'), text);
 }
+
+describe('the units as systemd reads them (systemd-analyze, offline)', () => {
+  const checked = join(dir, 'checked-units');
+  const oddData = join(dir, 'my data 50%');
+
+  test('systemd 252 parses every setting, an odd data folder included, and knows every option', () => {
+    ensureCommands({ 'systemd-analyze': 'systemd' });
+    const env = { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' };
+    for (const command of [
+      ['daemon', 'install', '--unit-dir', checked],
+      ['plugin', 'install', '--unit-dir', checked],
+    ]) {
+      const result = spawnSync(process.execPath, [bin, '--data-dir', oddData, ...command], {
+        encoding: 'utf8',
+        env,
+      });
+      assert.equal(result.status, 0, result.stderr);
+    }
+    const units = ['stowage.service', 'stowage-plugin.socket', 'stowage-plugin.service'];
+    const verify = spawnSync('systemd-analyze', ['verify', ...units.map((name) => `./${name}`)], {
+      cwd: checked,
+      encoding: 'utf8',
+    });
+    assert.equal(verify.status, 0, verify.stderr);
+    assert.equal(verify.stderr + verify.stdout, '', 'no setting ignored or misread');
+  });
+
+  test('systemd rates the exposure of the daemon unit OK or better', () => {
+    const security = spawnSync('systemd-analyze', ['security', '--offline=true', './stowage.service'], {
+      cwd: checked,
+      encoding: 'utf8',
+    });
+    const level = /Overall exposure level for stowage\.service: ([\d.]+) (\w+)/.exec(security.stdout);
+    assert.ok(level, security.stdout + security.stderr);
+    assert.ok(['PERFECT', 'SAFE', 'OK'].includes(level[2] ?? ''), level[0]);
+  });
+});
