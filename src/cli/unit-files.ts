@@ -85,7 +85,9 @@ export function reportInstall(
     if (print) out.write(`# ${unit.path}\n${units[index]?.content ?? ''}`);
     else out.write(`${unit.path} (${unit.status})`);
   }
-  out.note(`${print ? 'after writing them, run' : 'next, as root'}: ${result.commands.join(' && ')}`);
+  out.note(
+    `${print ? `after writing ${result.units.length === 1 ? 'it' : 'them'}, run` : 'next, as root'}: ${result.commands.join(' && ')}`,
+  );
   if (!result.systemdRunning)
     out.note(
       'systemd is not running on this machine: the units take effect where systemd is the init system',

@@ -95,6 +95,10 @@ export function daemonInstall(session: CliSession, options: DaemonInstallOptions
   reportInstall(session.out, result, units, options, { dataDir, tokenFile: tokenPath(dataDir), listen });
   if (!options.json && !print)
     session.out.note(`the API token is in ${tokenPath(dataDir)} (\`stowage token\` prints it)`);
+  if (/^\/(var\/)?tmp\//.test(`${dataDir}/`))
+    session.out.note(
+      `warning: ${dataDir} is under a temporary folder, which the unit makes private to the daemon (PrivateTmp=yes): it would not see this one`,
+    );
   if (!isLoopback(host))
     session.out.note(
       `warning: listening on ${host}, not only on this host; the API token is all that protects it`,
