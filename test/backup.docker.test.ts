@@ -312,7 +312,7 @@ describe(
       // The next data-moving command puts right what the killed run left.
       const next = s.stowage(['backup', source, '--to', folder]);
       assert.equal(next.status, 0, next.stderr);
-      assert.match(next.stderr, /1 container\(s\) restarted/);
+      assert.match(next.stderr, /1 container restarted/);
       assert.equal(dockerOk('inspect', '-f', '{{.State.Running}}', `bigwriter-${s.id}`), 'true');
       assert.deepEqual(
         dockerOk('ps', '-aq', '--filter', 'label=stowage.helper').split('\n').filter(Boolean),

@@ -1,7 +1,8 @@
 /** The `stowage` program as a user meets it first: the bin, help, version, usage errors. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -84,5 +85,86 @@ describe('the stowage bin', () => {
       result.stderr,
       /invalid config \(2 problems\):\n {2}.*config\.yaml:2: engine\.hots: unknown key\n {2}.*config\.yaml:4: inventory\.sizeConcurrency: Too small/,
     );
+  });
+
+  test('plugin serve on a socket folder that cannot exist fails at once, naming it, creating nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stowage-cli-'));
+    const dataDir = join(dir, 'data');
+    try {
+      for (const [socket, message] of [
+        [
+          '/proc/nope/x.sock',
+          /^stowage: cannot create the folder \/proc\/nope: \/proc does not take new folders\n {2}hint: /,
+        ],
+        [join(bin, 'x.sock'), /is a file, not a folder\n {2}hint: /],
+      ] as const) {
+        // Before, Node's recursive mkdir spun here forever: a hang must fail the test, not stall it.
+        const result = spawnSync(
+          process.execPath,
+          [bin, '--data-dir', dataDir, 'plugin', 'serve', '--socket', socket],
+          {
+            encoding: 'utf8',
+            timeout: 60_000,
+            killSignal: 'SIGKILL',
+          },
+        );
+        assert.equal(result.signal, null, `plugin serve --socket ${socket} did not end`);
+        assert.notEqual(result.status, 0);
+        assert.match(result.stderr, message);
+        assert.doesNotMatch(result.stderr, /\n\s+at |unexpected error/);
+      }
+      assert.equal(existsSync(dataDir), false, 'nothing was created');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a volume name outside Docker's rule is refused before any engine is looked for (exit 2)", () => {
+    // DOCKER_HOST points nowhere: without the check while parsing, these would be "no engine" (exit 5).
+    for (const args of [
+      ['inspect', '..'],
+      ['rm', '/etc/passwd'],
+      ['backup', '../x'],
+    ]) {
+      const result = run(process.execPath, ...args);
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /^stowage: volume name ".*": .*\n {2}hint: volume names are/);
+    }
+  });
+
+  test('what the user typed is escaped when a usage error quotes it', () => {
+    const result = run(process.execPath, 'ls', '--\x1b]0;owned\x07');
+    assert.equal(result.status, 2);
+    assert.ok(!result.stderr.includes('\x1b'), result.stderr);
+    assert.match(result.stderr, /unknown option '--\\x1b\]0;owned\\x07'/);
+  });
+
+  test('a config file that is a folder is named, exit 2, no stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stowage-cli-'));
+    try {
+      mkdirSync(join(dir, 'config.yaml'));
+      const result = run(process.execPath, '--data-dir', dir, 'ls');
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        /^stowage: cannot read the config file .*config\.yaml: .*config\.yaml is a folder, not a file\n/,
+      );
+      assert.doesNotMatch(result.stderr, /\n\s+at |unexpected error/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('plugin ls and --help create nothing on disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stowage-cli-'));
+    try {
+      for (const args of [['plugin', 'ls'], ['--help'], ['backup', '--help']]) {
+        const result = run(process.execPath, '--data-dir', join(dir, 'data'), ...args);
+        assert.equal(result.status, 0, `${args.join(' ')}: ${result.stderr}`);
+        assert.deepEqual(readdirSync(dir), [], `${args.join(' ')} created something`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -147,4 +147,13 @@ describe('the daemon and its API', { skip: !engineAvailable() && SKIP_REASON, ti
     assert.equal(await exited, 0);
     assert.match(running.log, /stopped/);
   });
+
+  test('Ctrl-C (SIGINT) stops the daemon cleanly and exits 130, as shells expect', async () => {
+    const again = await s.daemon(port + 1);
+    const exited = new Promise<number | null>((resolve) => again.child.on('exit', (code) => resolve(code)));
+    again.child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.match(again.log, /SIGINT: finishing running jobs and stopping/);
+    assert.match(again.log, /daemon stopped by SIGINT/);
+  });
 });

@@ -1,5 +1,9 @@
 /** `stowage ls`, `inspect` and `mounts` against the private engine, compared with the docker CLI's answers. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   dockerOk,
@@ -9,6 +13,8 @@ import {
   TestSession,
   volumeAt,
 } from './support/engine.ts';
+
+const bin = join(import.meta.dirname, '..', 'src/cli/bin.ts');
 
 interface VolumeJson {
   name: string;
@@ -238,5 +244,65 @@ describe('inventory on a real engine', { skip: !engineAvailable() && SKIP_REASON
       result.stderr,
       `stowage: inspect volume "missing-${s.id}": get missing-${s.id}: no such volume\n`,
     );
+  });
+
+  test('tables show an anonymous volume as 3c5e…e5a1, --no-trunc in full, and fit 120 columns', () => {
+    // Realistic long names: a compose project's volume, a long project label, a long container name.
+    const long = `myproject-with-a-long-name_postgres-data-volume-${s.id}`;
+    s.volume(long, '--label', 'com.docker.compose.project=myproject-with-a-long-name-for-staging');
+    s.container(`myproject-with-a-long-name-for-staging-postgres-1-${s.id}`, [
+      '-v',
+      `${long}:/var/lib/postgresql/data/a-rather-deep/path/inside`,
+    ]);
+    const env = { COLUMNS: '' }; // not a terminal: the default width, 120
+    const short = `${anonymous.slice(0, 4)}…${anonymous.slice(-4)}`;
+    for (const args of [['ls'], ['mounts'], ['mounts', '--shared'], ['cost'], ['doctor']]) {
+      const table = s.stowage(args, env);
+      assert.ok(table.status === 0 || args[0] === 'doctor', `${args.join(' ')}: ${table.stderr}`);
+      for (const line of table.stdout.split('\n'))
+        assert.ok([...line].length <= 120, `${args.join(' ')}: ${[...line].length} columns: ${line}`);
+      // doctor's FIX column is a command to copy: it needs the full name.
+      if (args[0] !== 'doctor') {
+        if (table.stdout.includes(anonymous.slice(0, 4)))
+          assert.ok(!table.stdout.includes(anonymous), `${args.join(' ')} shows the full anonymous name`);
+      }
+    }
+    const ls = s.stowage(['ls'], env);
+    assert.match(ls.stdout, new RegExp(`^${short}\\s`, 'm'));
+    // A long name gives way last, in its middle: both ends stay.
+    assert.match(ls.stdout, new RegExp(`^myproject-with[^\\s]*…[^\\s]*-${s.id}\\s`, 'm'));
+    assert.match(ls.stdout, /\s1 \(1 running\)\s+in-use\s+anonymous\s/, 'short columns stay whole');
+    const mounts = s.stowage(['mounts'], env);
+    assert.match(mounts.stdout, new RegExp(`\\s${short}\\s`));
+    const full = s.stowage(['ls', '--no-trunc'], env);
+    assert.match(full.stdout, new RegExp(`^${anonymous}\\s`, 'm'));
+    assert.match(full.stdout, new RegExp(`^${long}\\s`, 'm'));
+    assert.match(full.stdout, /myproject-with-a-long-name-for-staging/);
+    assert.ok(s.stowage(['mounts', '--no-trunc'], env).stdout.includes(anonymous));
+  });
+
+  test('read-only commands leave no trace on disk: no data folder, catalog or version cache', () => {
+    const home = mkdtempSync(join(tmpdir(), 'stowage-home-'));
+    const dataDir = join(home, 'data');
+    try {
+      for (const args of [
+        ['ls'],
+        ['inspect', `pg-data-${s.id}`],
+        ['mounts'],
+        ['info'],
+        ['mount-spec', 'check', `pg-data-${s.id}:/data:ro`],
+        ['--help'],
+        ['ls', '--help'],
+      ]) {
+        const result = spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], {
+          encoding: 'utf8',
+          env: { ...process.env, HOME: home, XDG_DATA_HOME: '' },
+        });
+        assert.equal(result.status, 0, `${args.join(' ')}: ${result.stderr}`);
+        assert.deepEqual(readdirSync(home), [], `${args.join(' ')} created something`);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -122,6 +122,18 @@ describe('stowage daemon install', () => {
     assert.match(result.stdout, /^ExecStart=.* --host unix:\/\/\/run\/other\/docker\.sock --data-dir /m);
   });
 
+  test('a data folder that cannot be made is named, and no unit is written', () => {
+    const units = join(dir, 'units-for-proc');
+    const result = spawnSync(
+      process.execPath,
+      [bin, '--data-dir', '/proc/nope/stowage', 'daemon', 'install', '--unit-dir', units],
+      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' } },
+    );
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /cannot create the folder \/proc\/nope/);
+    assert.equal(existsSync(units), false);
+  });
+
   test('a bad --listen is a usage error naming it', () => {
     const result = run('daemon', 'install', '--unit-dir', unitDir, '--listen', 'nowhere');
     assert.equal(result.status, 2);

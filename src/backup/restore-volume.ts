@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { planRestore, type RestorePlan } from '../archive/restore-plan.ts';
 import { createRestoreParts } from '../archive/restore-stream.ts';
 import { isStowageError, StowageError } from '../core/errors.ts';
+import { checkVolumeName } from '../core/volume-name.ts';
 import type { Engine, EngineVolume, Labels } from '../engine/contract.ts';
 import { HELPER_MOUNT, withHelper } from '../engine/helper-containers.ts';
 import { replaceHeld } from './consistency.ts';
@@ -66,6 +67,8 @@ export async function restoreArchive(
       { hint: 'give the volume with --to VOL' },
     );
   }
+  // A name from a manifest is untrusted input like any other: Docker's rule, before the engine sees it.
+  checkVolumeName(volumeName, request.volume === undefined ? 'archived volume' : 'target volume');
   const plan = await planRestore(await archiveStream(source), {
     ...(source.manifest ? { manifest: source.manifest } : {}),
     ...(source.hasFileList ? { fileList: (await fileListStream(source))! } : {}),

@@ -2,7 +2,10 @@
  * The CLI's table of contents: every command and its flags, declared here; each is implemented in its
  * own module under commands/, loaded only when that command runs (start-up stays fast).
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
+import { escapeControlsInLines } from '../core/terminal-text.ts';
+import { checkVolumeName } from '../core/volume-name.ts';
+import { validateLocalVolume } from '../lifecycle/local-driver-options.ts';
 import { CliSession, type GlobalOptions } from './session.ts';
 import { runCli } from './run-cli.ts';
 import { VERSION } from '../core/version.ts';
@@ -25,6 +28,25 @@ import type { VerifyOptions } from './commands/verify.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/**
+ * Every volume name a user gives is checked here, by Docker's rule, while the command line is parsed:
+ * before any session, engine call or file (exit 2 naming the name). `role` names it in the message.
+ */
+const volumeName =
+  (role = 'volume') =>
+  (value: string) =>
+    checkVolumeName(value, role);
+
+/** A command argument holding volume names (one, optional, or `...` many), checked as it is parsed. */
+function volumeArgument(spec: string, description: string, role = 'volume'): Argument {
+  const argument = new Argument(spec, description);
+  if (!argument.variadic) return argument.argParser(volumeName(role));
+  return argument.argParser((value: string, previous: string[] | undefined) => [
+    ...(previous ?? []),
+    checkVolumeName(value, role),
+  ]);
+}
+
 function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Command {
   const program = new Command('stowage')
     .description('Docker volumes made safe and visible: inventory, backup, restore, transfer, cleanup.')
@@ -39,6 +61,8 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       'Stowage data folder (default: /var/lib/stowage as root, else ~/.local/share/stowage)',
     )
     .showHelpAfterError('(run with --help for usage)')
+    // Commander quotes what the user typed (`unknown option '…'`): its control characters too are escaped.
+    .configureOutput({ writeErr: (text) => void process.stderr.write(escapeControlsInLines(text)) })
     .exitOverride();
 
   program
@@ -61,6 +85,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     )
     .option('--no-size', 'do not measure sizes (fastest)')
     .option('-q, --quiet', 'only print volume names')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: LsOptions, command: Command) =>
       (await import('./commands/ls.ts')).ls(await sessionFor(command), options),
@@ -69,7 +94,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('inspect')
     .description('everything about volumes: engine details, users, creator of anonymous volumes')
-    .argument('<volume...>', 'volume names')
+    .addArgument(volumeArgument('<volume...>', 'volume names'))
     .option('--json', 'print JSON')
     .action(async (names: string[], options: { json?: boolean }, command: Command) =>
       (await import('./commands/inspect.ts')).inspect(await sessionFor(command), names, options),
@@ -80,6 +105,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description("every container's mounts: volumes, bind mounts and tmpfs")
     .option('--shared', 'only volumes mounted by two or more containers, and which of them write')
     .addOption(new Option('--type <type>', 'only mounts of this type').choices(['volume', 'bind', 'tmpfs']))
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: MountsOptions, command: Command) =>
       (await import('./commands/mounts.ts')).mounts(await sessionFor(command), options),
@@ -88,7 +114,13 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('create')
     .description('create a volume (like docker volume create, with --nfs and --cifs shorthands)')
-    .argument('[name]', 'volume name (generated when omitted)')
+    .addArgument(
+      new Argument('[name]', 'volume name (generated when omitted)').argParser((name: string) => {
+        // Docker's rule again, in the words `docker volume create` uses for it.
+        validateLocalVolume(name, {});
+        return checkVolumeName(name);
+      }),
+    )
     .option('-d, --driver <name>', 'volume driver', 'local')
     .option('-o, --opt <key=value>', 'driver option (repeatable)', collect)
     .option('-l, --label <key=value>', 'label (repeatable)', collect)
@@ -103,7 +135,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('rm')
     .alias('remove')
     .description('remove volumes; refuses, naming them, while containers reference a volume')
-    .argument('<volume...>', 'volume names')
+    .addArgument(volumeArgument('<volume...>', 'volume names'))
     .option('-f, --force', 'also remove protected volumes (never volumes in use)')
     .action(async (names: string[], options: { force?: boolean }, command: Command) =>
       (await import('./commands/rm.ts')).rm(await sessionFor(command), names, options),
@@ -124,6 +156,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       "only volumes with no mount in the last DURATION, from the daemon's history (else their creation time)",
     )
     .option('-y, --yes', 'remove the volumes (the plan is recomputed first)')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: PruneOptions, command: Command) =>
       (await import('./commands/prune.ts')).prune(await sessionFor(command), options),
@@ -132,7 +165,8 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('history')
     .description("a volume's recorded history: created, every mount and unmount, last use, gaps")
-    .argument('<volume>', 'volume name (also one that no longer exists)')
+    .addArgument(volumeArgument('<volume>', 'volume name (also one that no longer exists)'))
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (volume: string, options: { json?: boolean }, command: Command) =>
       (await import('./commands/history.ts')).history(await sessionFor(command), volume, options),
@@ -147,6 +181,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       'only volumes matching this docker filter (label=, driver=, name=)',
       collect,
     )
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: CostOptions, command: Command) =>
       (await import('./commands/cost.ts')).cost(await sessionFor(command), options),
@@ -155,9 +190,10 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('protect')
     .description('mark volumes so prune never removes them (or --list the marks)')
-    .argument('[volume...]', 'volume names')
+    .addArgument(volumeArgument('[volume...]', 'volume names'))
     .option('--reason <text>', 'why, shown in listings')
     .option('--list', 'list protected volumes')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (names: string[], options: ProtectOptions, command: Command) =>
       (await import('./commands/protect.ts')).protect(await sessionFor(command), names, options),
@@ -166,7 +202,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('unprotect')
     .description('remove protection marks')
-    .argument('<volume...>', 'volume names')
+    .addArgument(volumeArgument('<volume...>', 'volume names'))
     .action(async (names: string[], _options, command: Command) =>
       (await import('./commands/protect.ts')).unprotect(await sessionFor(command), names),
     );
@@ -176,7 +212,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description(
       'back volumes up into compressed, checksummed archives (zstd, or gzip for plain `tar xzf`) and catalogue them; `stowage verify` re-reads one to mark it verified',
     )
-    .argument('[volume...]', 'volume names')
+    .addArgument(volumeArgument('[volume...]', 'volume names'))
     .option('--all', 'every volume')
     .option('-l, --label <key=value>', 'volumes with this label (repeatable)', collect)
     .option(
@@ -191,6 +227,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       'with --stop: seconds each container gets to exit before it is killed (default 10); all are stopped at once',
     )
     .option('--concurrency <n>', 'volumes backed up at once')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (names: string[], options: BackupOptions, command: Command) =>
       (await import('./commands/backup.ts')).backup(await sessionFor(command), names, options),
@@ -202,7 +239,11 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       'restore an archive (path or backup ID) into a new or empty volume, after checking all of it',
     )
     .argument('<archive>', 'archive file, or backup ID from `stowage backups`')
-    .option('--to <volume>', "volume to restore into (default: the archived volume's name)")
+    .option(
+      '--to <volume>',
+      "volume to restore into (default: the archived volume's name)",
+      volumeName('target volume'),
+    )
     .option('-f, --force', 'replace a non-empty volume (its contents are backed up first)')
     .option(
       '--stop',
@@ -234,12 +275,13 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('backups')
     .description('list backups from the catalog (--scan DIR registers the archives of a folder first)')
-    .argument('[volume]', 'only this volume')
+    .addArgument(volumeArgument('[volume]', 'only this volume'))
     .option('--scan <dir>', 'register the archives found in this folder (rebuilds a lost catalog)')
     .option(
       '--adopt',
       "claim for the current engine the backups made before Stowage told engines apart under its engine ID (only when they are this engine's)",
     )
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (volume: string | undefined, options: BackupsOptions, command: Command) =>
       (await import('./commands/backups.ts')).backups(await sessionFor(command), volume, options),
@@ -257,7 +299,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('runs')
     .description('recorded runs of schedules, newest first: start, duration, result, bytes, error')
     .option('--schedule <name>', 'only this schedule')
-    .option('--volume <name>', 'only this volume')
+    .option('--volume <name>', 'only this volume', volumeName())
     .option('--limit <n>', 'at most this many runs', '50')
     .option('--json', 'print JSON')
     .action(async (options: RunsOptions, command: Command) =>
@@ -278,7 +320,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description(
       'remove old backups by a retention policy (never the newest good one); --dry-run shows what and why',
     )
-    .argument('[volume]', 'only this volume')
+    .addArgument(volumeArgument('[volume]', 'only this volume'))
     .requiredOption(
       '--keep <policy>',
       'keep=last:N,hourly:N,daily:N,weekly:N,monthly:N,yearly:N (each rule optional, at least one)',
@@ -301,8 +343,8 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('clone')
     .description('copy a volume into a new one on the same engine, verifying every file')
-    .argument('<source>', 'volume to copy')
-    .argument('<destination>', 'new volume')
+    .addArgument(volumeArgument('<source>', 'volume to copy', 'source volume'))
+    .addArgument(volumeArgument('<destination>', 'new volume', 'destination volume'))
     .option('-d, --driver <name>', "driver of the new volume (default: the source's)")
     .option('-o, --opt <key=value>', 'driver option of the new volume (repeatable)', collect)
     .option('--json', 'print JSON')
@@ -315,8 +357,8 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description(
       'rename a volume: clone, verify, then remove the old name (refused while containers reference it)',
     )
-    .argument('<old>', 'current name')
-    .argument('<new>', 'new name')
+    .addArgument(volumeArgument('<old>', 'current name'))
+    .addArgument(volumeArgument('<new>', 'new name', 'new volume'))
     .option('--json', 'print JSON')
     .action(async (source: string, destination: string, options: MoveOptions, command: Command) =>
       (await import('./commands/move.ts')).rename(await sessionFor(command), source, destination, options),
@@ -325,9 +367,13 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('transfer')
     .description('stream a volume to another engine, with no temporary file, verifying every file')
-    .argument('<volume>', 'volume to copy')
+    .addArgument(volumeArgument('<volume>', 'volume to copy'))
     .requiredOption('--to-host <url>', 'destination engine: ssh://user@host, tcp://host:2376, unix:///path')
-    .option('--name <volume>', 'name on the destination (default: the same)')
+    .option(
+      '--name <volume>',
+      'name on the destination (default: the same)',
+      volumeName('destination volume'),
+    )
     .option('-d, --driver <name>', 'driver on the destination')
     .option('-o, --opt <key=value>', 'driver option on the destination (repeatable)', collect)
     .option('--json', 'print JSON')
@@ -468,6 +514,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--stale-after <duration>', 'a newest backup older than this is stale', '7d')
     .option('--disk-warn <percent>', "warn when the engine's disk is this full", '85')
     .option('--disk-critical <percent>', "critical when the engine's disk is this full", '95')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(
       async (
@@ -479,11 +526,23 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   return program;
 }
 
+/** Commands that only read: they leave no trace on disk (no data folder, catalog or cache file). */
+const READ_ONLY = new Set(['ls', 'inspect', 'mounts', 'info', 'mount-spec check', 'plugin ls']);
+
+/** `ls`, `mount-spec check`: the command's name under the program. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
 /** Runs the CLI on `argv` and returns the exit code; never calls process.exit itself. */
 export async function main(argv: readonly string[]): Promise<number> {
   let session: CliSession | undefined;
   const sessionFor = async (command: Command) =>
-    (session ??= await CliSession.open(command.optsWithGlobals<GlobalOptions>()));
+    (session ??= await CliSession.open(command.optsWithGlobals<GlobalOptions>(), undefined, {
+      readOnly: READ_ONLY.has(commandPath(command)),
+    }));
   const program = buildProgram(sessionFor);
   try {
     return await runCli(async () => {

@@ -88,3 +88,38 @@ describe('consoleOutput', () => {
     assert.equal(stderr.text(), '3 volumes skipped\n');
   });
 });
+
+describe('what reaches the terminal', () => {
+  test('control characters in a cell are escaped, so a name cannot drive the terminal', () => {
+    const table = formatTable(['VOLUME', 'LABEL'], [['v1', 'evil=\x1b]0;owned\x07\x1b[2J\nforged line\r']]);
+    assert.equal(table, 'VOLUME   LABEL\nv1       evil=\\x1b]0;owned\\x07\\x1b[2J\\x0aforged line\\x0d\n');
+    assert.ok(!table.includes('\x1b'));
+  });
+
+  test('messages keep their own line breaks but escape every other control character', () => {
+    const stdout = sink();
+    const stderr = sink();
+    const out = consoleOutput(stdout.stream, stderr.stream);
+    out.note('stowage: volume "a\x1b[31mb" failed\n  hint: try again');
+    out.write('path /tmp/\x9b2J\u202ex');
+    assert.equal(stderr.text(), 'stowage: volume "a\\x1b[31mb" failed\n  hint: try again\n');
+    assert.equal(stdout.text(), 'path /tmp/\\x9b2J\\u{202e}x\n');
+  });
+
+  test('a table wider than the terminal is cut in its widest columns, marked with …', () => {
+    const path = `/var/lib/stowage/backups/${'very-long-volume-name-'.repeat(6)}/2026-12-04T17-00-00Z.tar.zst`;
+    const table = formatTable(['ID', 'VOLUME', 'PATH'], [['12', 'pg-data', path]], 60);
+    const lines = table.trimEnd().split('\n');
+    for (const line of lines) assert.ok([...line].length <= 60, `${line.length}: ${line}`);
+    assert.match(lines[1]!, /^12 {3}pg-data {3}\/var\/lib\/stowage\/backups\/.*…$/);
+    // Without a width (--no-trunc), nothing is cut.
+    assert.ok(formatTable(['ID', 'VOLUME', 'PATH'], [['12', 'pg-data', path]]).includes(path));
+  });
+
+  test('anonymous volume names are shortened unless --no-trunc', () => {
+    const name = `3c5e${'0'.repeat(56)}e5a1`;
+    assert.equal(consoleOutput(sink().stream, sink().stream).volumeName(name), '3c5e…e5a1');
+    assert.equal(consoleOutput(sink().stream, sink().stream, { truncate: false }).volumeName(name), name);
+    assert.equal(consoleOutput(sink().stream, sink().stream).volumeName('pg-data'), 'pg-data');
+  });
+});

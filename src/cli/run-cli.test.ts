@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { CommanderError } from 'commander';
 import { conflict, invalid, notFound, StowageError, type ErrorKind } from '../core/errors.ts';
+import { Interrupted } from './interrupt.ts';
 import { runCli } from './run-cli.ts';
 
 function fakeStderr() {
@@ -147,4 +148,110 @@ describe('runCli', () => {
       assert.deepEqual(await run(failWith(error)), { code, stderr: '' });
     });
   }
+
+  test("a system error on a path is the user's mistake: the path, a hint, its exit code, no stack", async () => {
+    const cases: [NodeJS.ErrnoException, number, RegExp][] = [
+      [
+        Object.assign(new Error("ENOTDIR: not a directory, mkdir '/tmp/f/x'"), {
+          code: 'ENOTDIR',
+          syscall: 'mkdir',
+          path: '/tmp/f/x',
+        }),
+        2,
+        /^stowage: cannot create the folder \/tmp\/f\/x: \/tmp\/f\/x: a part of this path is a file, not a folder\n {2}hint: /,
+      ],
+      [
+        Object.assign(new Error("ENOENT: no such file or directory, scandir '/nope'"), {
+          code: 'ENOENT',
+          syscall: 'scandir',
+          path: '/nope',
+        }),
+        3,
+        /^stowage: cannot read the folder \/nope: \/nope does not exist\n {2}hint: /,
+      ],
+      [
+        Object.assign(new Error("EACCES: permission denied, open '/root/x'"), {
+          code: 'EACCES',
+          syscall: 'open',
+          path: '/root/x',
+        }),
+        1,
+        /^stowage: cannot open \/root\/x: permission denied on \/root\/x\n {2}hint: /,
+      ],
+      [
+        Object.assign(new Error('EISDIR: illegal operation on a directory, read'), {
+          code: 'EISDIR',
+          syscall: 'read',
+          path: '/tmp',
+        }),
+        2,
+        /^stowage: cannot read \/tmp: \/tmp is a folder, not a file\n/,
+      ],
+      [
+        Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC',
+          syscall: 'write',
+          path: '/backups/a',
+        }),
+        1,
+        /no space left on the device of \/backups\/a/,
+      ],
+      [
+        Object.assign(new Error('EROFS: read-only file system'), {
+          code: 'EROFS',
+          syscall: 'open',
+          path: '/ro/a',
+        }),
+        1,
+        /\/ro\/a is on a read-only file system/,
+      ],
+      [
+        Object.assign(new Error('EEXIST: file already exists'), {
+          code: 'EEXIST',
+          syscall: 'mkdir',
+          path: '/x',
+        }),
+        4,
+        /\/x already exists/,
+      ],
+    ];
+    cases.push([
+      Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:7780'), {
+        code: 'EADDRINUSE',
+        syscall: 'listen',
+        address: '127.0.0.1',
+        port: 7780,
+      }),
+      4,
+      /^stowage: cannot listen on 127\.0\.0\.1:7780: 127\.0\.0\.1:7780 is already in use by another process\n/,
+    ]);
+    // A stream that hit a full disk does not say which file: still the user's to fix, still no stack.
+    cases.push([
+      Object.assign(new Error('ENOSPC: no space left on device, write'), {
+        code: 'ENOSPC',
+        syscall: 'write',
+      }),
+      1,
+      /^stowage: cannot write: no space left on the disk\n {2}hint: free some space/,
+    ]);
+    for (const [error, code, message] of cases) {
+      const result = await run(failWith(error));
+      assert.equal(result.code, code, error.code);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /\n\s+at |unexpected error/);
+    }
+  });
+
+  test('an interrupt ends with 128 + the signal number: 130 for Ctrl-C, 143 for SIGTERM', async () => {
+    assert.deepEqual(await run(failWith(new Interrupted('SIGINT', 'interrupted by SIGINT; cleaned up'))), {
+      code: 130,
+      stderr: 'stowage: interrupted by SIGINT; cleaned up\n',
+    });
+    assert.equal((await run(failWith(new Interrupted('SIGTERM')))).code, 143);
+  });
+
+  test('control characters in an error message are escaped', async () => {
+    const result = await run(failWith(notFound('no such volume: "a\x1b]0;x\x07"')));
+    assert.equal(result.stderr, 'stowage: no such volume: "a\\x1b]0;x\\x07"\n');
+  });
 });

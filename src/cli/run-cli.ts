@@ -4,13 +4,18 @@
  */
 import { CommanderError } from 'commander';
 import { isStowageError } from '../core/errors.ts';
+import { fileSystemError } from '../core/file-errors.ts';
+import { escapeControlsInLines } from '../core/terminal-text.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { ExitStatus } from './exit-status.ts';
+import { Interrupted } from './interrupt.ts';
 
 export async function runCli(
   main: () => Promise<void>,
   stderr: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
+  // Messages name volumes, paths and labels: their control characters must not reach the terminal.
+  const say = (text: string) => void stderr.write(escapeControlsInLines(text));
   try {
     await main();
     return EXIT.ok;
@@ -21,16 +26,22 @@ export async function runCli(
     }
     // A finished command whose result is a status (doctor's findings): already printed, nothing to add.
     if (error instanceof ExitStatus) return error.code;
-    if (isStowageError(error)) {
-      stderr.write(`stowage: ${error.message}\n`);
-      if (error.hint) stderr.write(`  hint: ${error.hint}\n`);
-      return exitCodeFor(error.kind);
+    if (error instanceof Interrupted) {
+      say(`stowage: ${error.message}\n`);
+      return error.code;
+    }
+    // A system error on a path the user gave (ENOENT, EACCES, ENOTDIR, ENOSPC, …) is the user's to fix.
+    const userError = isStowageError(error) ? error : fileSystemError(error);
+    if (userError) {
+      say(`stowage: ${userError.message}\n`);
+      if (userError.hint) say(`  hint: ${userError.hint}\n`);
+      return exitCodeFor(userError.kind);
     }
     // A bug, not a user error: keep the stack so it can be reported.
-    stderr.write(
+    say(
       `stowage: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    stderr.write('  this is a bug in Stowage: please report it with the output above\n');
+    say('  this is a bug in Stowage: please report it with the output above\n');
     return EXIT.failed;
   }
 }

@@ -4,11 +4,13 @@
  */
 import { catalogExists, openCatalog, type Catalog } from '../catalog/catalog.ts';
 import { resolveDataDir } from '../config/data-dir.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { configPath, loadConfig } from '../config/load-config.ts';
 import type { StowageConfig } from '../config/config-types.ts';
 import type { Engine, EngineInfo } from '../engine/contract.ts';
 import { connectEngine } from '../engine/docker-engine.ts';
-import { fileVersionCache } from '../engine/version-cache.ts';
+import { fileVersionCache, type VersionCache } from '../engine/version-cache.ts';
+import { fileSystemError } from '../core/file-errors.ts';
+import { makeFolderSync } from '../core/make-folder.ts';
 import { join } from 'node:path';
 import { InventoryService } from '../inventory/inventory-service.ts';
 import { ProtectionMarks } from '../lifecycle/protection-marks.ts';
@@ -16,12 +18,23 @@ import type { BackupContext } from '../backup/backup-context.ts';
 import { recoverInterruptedRuns } from '../backup/run-journal.ts';
 import { localHostProbe } from '../mounts/local-host-probe.ts';
 import type { HostProbe } from '../mounts/mount-spec.ts';
+import { plural } from '../core/terminal-text.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 export interface GlobalOptions {
   host?: string;
   context?: string;
   dataDir?: string;
+  /** false with `--no-trunc` (on the commands that print tables). */
+  trunc?: boolean;
+}
+
+export interface SessionMode {
+  /**
+   * A command that only reads (`ls`, `inspect`, `info`, …) leaves the disk as it found it: no data folder,
+   * no catalog, no version cache file. It still reads what is there.
+   */
+  readOnly?: boolean;
 }
 
 export class CliSession {
@@ -29,23 +42,39 @@ export class CliSession {
   readonly dataDir: string;
   readonly #globals: GlobalOptions;
   readonly #config: StowageConfig;
+  readonly #readOnly: boolean;
   #engine: Engine | undefined;
   #catalog: Catalog | undefined;
   #inventory: InventoryService | undefined;
   #marks: ProtectionMarks | undefined;
   #engineInfo: Promise<EngineInfo> | undefined;
 
-  private constructor(globals: GlobalOptions, dataDir: string, config: StowageConfig, out: Output) {
+  private constructor(
+    globals: GlobalOptions,
+    dataDir: string,
+    config: StowageConfig,
+    out: Output,
+    mode: SessionMode,
+  ) {
     this.#globals = globals;
+    this.#readOnly = mode.readOnly ?? false;
     this.dataDir = dataDir;
     this.#config = config;
     this.out = out;
   }
 
   /** Reads the config file first, so a broken config fails every command the same way. */
-  static async open(globals: GlobalOptions, out: Output = consoleOutput()): Promise<CliSession> {
+  static async open(
+    globals: GlobalOptions,
+    out: Output = consoleOutput(undefined, undefined, { truncate: globals.trunc !== false }),
+    mode: SessionMode = {},
+  ): Promise<CliSession> {
     const dataDir = resolveDataDir(globals.dataDir);
-    return new CliSession(globals, dataDir, await loadConfig(dataDir), out);
+    // Reading a file does not always say which (EISDIR from a read has no path): name the config file.
+    const config = await loadConfig(dataDir).catch((error: unknown) => {
+      throw fileSystemError(error, { path: configPath(dataDir), action: 'read the config file' }) ?? error;
+    });
+    return new CliSession(globals, dataDir, config, out, mode);
   }
 
   config(): StowageConfig {
@@ -57,13 +86,34 @@ export class CliSession {
     const fromConfig = this.#globals.host || this.#globals.context ? {} : (this.config().engine ?? {});
     this.#engine ??= connectEngine(
       { host: this.#globals.host ?? fromConfig.host, context: this.#globals.context ?? fromConfig.context },
-      { versionCache: fileVersionCache(join(this.dataDir, 'engine-versions.json')) },
+      { versionCache: this.#versionCache() },
     );
     return this.#engine;
   }
 
+  /** Read by every command; written only by those that may write, into a data folder made safely. */
+  #versionCache(): VersionCache {
+    const file = fileVersionCache(join(this.dataDir, 'engine-versions.json'));
+    return {
+      get: (endpoint) => file.get(endpoint),
+      set: (endpoint, version) => {
+        if (this.#readOnly) return;
+        try {
+          makeFolderSync(this.dataDir, 0o700);
+        } catch {
+          return; // an unusable data folder only costs the next command a ping
+        }
+        file.set(endpoint, version);
+      },
+    };
+  }
+
   catalog(): Catalog {
-    this.#catalog ??= openCatalog(this.dataDir);
+    if (!this.#catalog) {
+      // The folder first, made safely: Node's recursive mkdir (in openCatalog) loops forever under /proc.
+      makeFolderSync(this.dataDir, 0o700);
+      this.#catalog = openCatalog(this.dataDir);
+    }
     return this.#catalog;
   }
 
@@ -103,6 +153,7 @@ export class CliSession {
    * killed runs left behind (helpers removed, stopped containers restarted), reported on stderr.
    */
   async backupContext(): Promise<BackupContext> {
+    makeFolderSync(this.dataDir, 0o700); // before the run journal and locks use it (see catalog())
     const engine = this.engine();
     const engineInfo = await this.engineInfo();
     const recovery = await recoverInterruptedRuns(this.dataDir, engine);
@@ -112,8 +163,8 @@ export class CliSession {
       recovery.containersUnpaused.length
     ) {
       this.out.note(
-        `stowage: put right what an interrupted run left: ${recovery.helpersRemoved} helper(s) removed, ` +
-          `${recovery.containersRestarted.length} container(s) restarted, ${recovery.containersUnpaused.length} unpaused`,
+        `stowage: put right what an interrupted run left: ${plural(recovery.helpersRemoved, 'helper')} removed, ` +
+          `${plural(recovery.containersRestarted.length, 'container')} restarted, ${recovery.containersUnpaused.length} unpaused`,
       );
     }
     for (const failure of recovery.failures) this.out.note(`stowage: recovery: ${failure}`);

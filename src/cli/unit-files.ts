@@ -3,9 +3,10 @@
  * refused install changes nothing; a unit that already holds the same text is left alone (installing
  * twice is not an error), one that differs is replaced only with --force.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { conflict } from '../core/errors.ts';
+import { makeFolderSync } from '../core/make-folder.ts';
 import type { Output } from './output.ts';
 
 export interface UnitFile {
@@ -36,6 +37,8 @@ export function installUnits(
   units: readonly UnitFile[],
   flags: InstallFlags,
   commands: string[],
+  /** Runs after the checks, before any unit is written (and not for --print): what the units need. */
+  prepare: () => void = () => undefined,
 ): InstallResult {
   const unitDir = resolve(flags.unitDir);
   const print = Boolean(flags.print || flags.dryRun);
@@ -50,7 +53,10 @@ export function installUnits(
       `${clash.path} exists with other content`,
       'pass --force to replace it (--print shows what would be written)',
     );
-  if (!print) mkdirSync(unitDir, { recursive: true });
+  if (!print) {
+    prepare();
+    makeFolderSync(unitDir);
+  }
   const result: InstallResult = {
     unitDir,
     units: planned.map((unit) => {

@@ -4,12 +4,14 @@
  * /etc/docker/plugins (removed at stop). Stopping never unmounts volumes: running containers keep their
  * data, and the next start finds the mounts in place.
  */
-import { chmodSync, existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { catalogExists, openCatalog, type Catalog } from '../catalog/catalog.ts';
 import { conflict, invalid } from '../core/errors.ts';
+import { fileSystemError } from '../core/file-errors.ts';
+import { makeFolderSync } from '../core/make-folder.ts';
 import { createProtocolServer } from './protocol-server.ts';
 import { reconcile } from './reconcile.ts';
 import { VolumeDriver } from './volume-driver.ts';
@@ -73,6 +75,8 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
   const root = resolve(options.root);
   const name = driverName(socket);
   const inherited = options.listenFd !== undefined;
+  // First, before any state is touched: a folder that cannot hold the socket fails at once, by name.
+  if (!inherited) makeFolderSync(dirname(socket), 0o755);
   if (!inherited && existsSync(socket)) {
     if (await answers(socket))
       throw conflict(
@@ -81,6 +85,8 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
       );
     unlinkSync(socket); // left by a plugin that was killed
   }
+  // Node's recursive mkdir (in VolumeStore) loops forever under /proc: make the folder the safe way first.
+  makeFolderSync(root, 0o700);
   const store = new VolumeStore(root);
   await reconcile(root, store, options.log);
   let catalog: Catalog | undefined;
@@ -107,14 +113,15 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     });
     options.log(`stowage plugin: socket ${socket} passed by systemd (fd ${options.listenFd})`);
   } else {
-    mkdirSync(dirname(socket), { recursive: true, mode: 0o755 });
-    await listen(server, socket);
+    await listen(server, socket).catch((error: unknown) => {
+      throw fileSystemError(error, { path: socket, action: 'listen on the socket' }) ?? error;
+    });
     chmodSync(socket, 0o660); // root (the engine) only: Create can make host paths
   }
   let specFile: string | undefined;
   if (!inherited && dirname(socket) !== PLUGIN_DIR) {
     const specDir = options.specDir ?? SPEC_DIR;
-    mkdirSync(specDir, { recursive: true, mode: 0o755 });
+    makeFolderSync(specDir, 0o755);
     specFile = join(specDir, `${name}.spec`);
     writeFileSync(specFile, `unix://${socket}\n`);
   }

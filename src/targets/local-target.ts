@@ -3,11 +3,13 @@
  * named after its writer's pid, so a sweep can tell a live writer's file from a dead one's.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { invalid, notFound } from '../core/errors.ts';
+import { fileSystemError } from '../core/file-errors.ts';
+import { makeFolder } from '../core/make-folder.ts';
 import { isAlive } from '../core/process-alive.ts';
 import {
   STALE_AFTER_MS,
@@ -31,9 +33,17 @@ export class LocalTarget implements Target {
     this.url = `local:${this.root}`;
   }
 
+  /**
+   * Creates the folder (and its parents) if needed, so a command can refuse an unusable folder before
+   * it starts any work. @throws StowageError naming the path (a file, /proc, no permission, …).
+   */
+  async prepare(): Promise<void> {
+    await makeFolder(this.root);
+  }
+
   async create(key: string): Promise<PendingObject> {
     const final = this.#path(key);
-    await mkdir(dirname(final), { recursive: true });
+    await makeFolder(dirname(final));
     const temporary = join(dirname(final), `.${basename(final)}.pending-${process.pid}`);
     const stream = createWriteStream(temporary, { flags: 'w', mode: 0o600 });
     let done = false;
@@ -56,7 +66,14 @@ export class LocalTarget implements Target {
 
   async open(key: string, range?: ByteRange): Promise<Readable> {
     const path = this.#path(key);
-    if (!(await this.stat(key))) throw notFound(`archive ${path} does not exist`);
+    if (!(await this.stat(key))) {
+      const folder = await stat(path).then(
+        (info) => info.isDirectory(),
+        () => false,
+      );
+      if (folder) throw invalid(`${path} is a folder, not an archive file`, 'give the path of a file');
+      throw notFound(`archive ${path} does not exist`);
+    }
     if (range === undefined) return createReadStream(path);
     const end = range.length === undefined ? undefined : range.offset + range.length - 1;
     // createReadStream's `end` is inclusive; an empty range must read nothing, not one byte.
@@ -73,6 +90,7 @@ export class LocalTarget implements Target {
     }
   }
 
+  /** @throws StowageError 'not-found' when the folder does not exist, 'invalid' when it is a file. */
   async list(prefix = ''): Promise<ObjectInfo[]> {
     const objects: ObjectInfo[] = [];
     for (const file of await this.#files()) {
@@ -123,8 +141,13 @@ export class LocalTarget implements Target {
       const entries = await readdir(this.root, { recursive: true, withFileTypes: true });
       return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      // Listing is how a folder is scanned: a folder that is not there is the user's mistake, not "empty".
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT')
+        throw notFound(`folder ${this.root} does not exist`, 'give the folder that holds the archives');
+      if (code === 'ENOTDIR')
+        throw invalid(`${this.root} is a file, not a folder`, 'give the folder that holds the archives');
+      throw fileSystemError(error, { path: this.root, action: 'read the folder' }) ?? error;
     }
   }
 }

@@ -9,6 +9,7 @@ import { LocalTarget } from '../../targets/local-target.ts';
 import { withInterrupt } from '../interrupt.ts';
 import { progressDisplay } from '../progress.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface BackupOptions {
   all?: boolean;
@@ -34,6 +35,9 @@ export async function backup(session: CliSession, names: string[], options: Back
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw invalid(`invalid --concurrency "${options.concurrency}"`, 'give a whole number of 1 or more');
   const stopTimeout = parseStopTimeout(options.stopTimeout);
+  // The folder first: a file, /proc or a read-only path fails now, by name, before any engine work.
+  const target = new LocalTarget(options.to ?? config.target ?? join(session.dataDir, 'backups'));
+  await target.prepare();
   const context = await session.backupContext();
   const engine = context.engine;
   const volumes = names.length
@@ -43,7 +47,6 @@ export async function backup(session: CliSession, names: string[], options: Back
         .map((v) => v.name);
   if (volumes.length === 0)
     throw new StowageError('not-found', 'no volume matches', { hint: 'list volumes with `stowage ls`' });
-  const target = new LocalTarget(options.to ?? config.target ?? join(session.dataDir, 'backups'));
   const sizes = await engine.volumes.sizes().catch(() => new Map<string, number>());
   const progress = progressDisplay();
   const results = await withInterrupt(
@@ -109,13 +112,15 @@ function report(
         ['ID', 'VOLUME', 'FILES', 'SIZE', 'ARCHIVE', 'TIME', 'PATH'],
         done.map((r) => [
           String(r.id),
-          r.volume,
+          session.out.volumeName(r.volume),
           String(r.manifest.contents.files),
           formatBytes(r.manifest.contents.bytes),
           formatBytes(r.manifest.archive.bytes),
           `${(r.durationMs / 1000).toFixed(1)}s`,
           join(folder, r.keys.archive),
         ]),
+        // The path is how the archive is found again: both its ends stay.
+        { cut: ['PATH', 'VOLUME'], middle: ['PATH', 'VOLUME'] },
       );
     }
     for (const r of done) {
@@ -126,8 +131,12 @@ function report(
     for (const f of failures) session.out.note(`stowage: ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}`);
   }
   if (failures.length) {
-    throw new StowageError(failures[0]!.kind, `${failures.length} of ${results.length} backups failed`, {
-      hint: 'see the messages above',
-    });
+    throw new StowageError(
+      failures[0]!.kind,
+      `${failures.length} of ${plural(results.length, 'backup')} failed`,
+      {
+        hint: 'see the messages above',
+      },
+    );
   }
 }

@@ -10,6 +10,7 @@ import {
   type CostLine,
 } from '../../lifecycle/cost-estimate.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface CostOptions {
   pricePerGbMonth: string;
@@ -34,12 +35,13 @@ export async function cost(session: CliSession, options: CostOptions): Promise<v
   out.table(
     ['VOLUME', 'CATEGORY', 'SIZE', 'UNUSED FOR', 'COST/MONTH'],
     estimate.volumes.map((line) => [
-      line.name + (line.protected ? ' (protected)' : ''),
+      out.volumeName(line.name) + (line.protected ? ' (protected)' : ''),
       line.category,
       line.sizeBytes === null ? 'n/a' : formatBytes(line.sizeBytes),
       unusedCell(line),
       line.monthlyCost === null ? 'n/a' : formatCost(line.monthlyCost),
     ]),
+    { cut: ['VOLUME'], middle: ['VOLUME'] },
   );
   const parts = COST_CATEGORIES.filter((c) => estimate.byCategory[c].volumes > 0).map(
     (c) =>
@@ -47,9 +49,12 @@ export async function cost(session: CliSession, options: CostOptions): Promise<v
   );
   const { total } = estimate;
   out.write(
-    `Total: ${formatCost(total.monthlyCost)} per month for ${formatBytes(total.bytes)} in ${total.volumes} volume(s) at ${options.pricePerGbMonth.trim()} per GB-month: ${parts.join(', ')}`,
+    `Total: ${formatCost(total.monthlyCost)} per month for ${formatBytes(total.bytes)} in ${plural(total.volumes, 'volume')} at ${options.pricePerGbMonth.trim()} per GB-month: ${parts.join(', ')}`,
   );
-  if (total.unknownSizes) out.note(`${total.unknownSizes} volume(s) of unknown size are not counted.`);
+  if (total.unknownSizes)
+    out.note(
+      `${plural(total.unknownSizes, 'volume')} of unknown size ${total.unknownSizes === 1 ? 'is' : 'are'} not counted.`,
+    );
 }
 
 function unusedCell(line: CostLine): string {

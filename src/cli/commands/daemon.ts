@@ -1,10 +1,12 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ensureToken, tokenPath } from '../../api/api-token.ts';
 import { ensurePrivateDataDir } from '../../config/data-dir.ts';
+import { makeFolderSync } from '../../core/make-folder.ts';
 import { DEFAULT_LISTEN, parseListen, startDaemon } from '../../daemon/run-daemon.ts';
 import { DAEMON_SERVICE, daemonUnit } from '../../daemon/systemd-unit.ts';
 import { parseTargetUrl } from '../../targets/target-url.ts';
 import { installedCommand } from '../installed-command.ts';
+import { Interrupted } from '../interrupt.ts';
 import type { CliSession } from '../session.ts';
 import { installUnits, reportInstall, type InstallFlags } from '../unit-files.ts';
 
@@ -23,16 +25,18 @@ export async function daemon(session: CliSession, options: DaemonCommandOptions)
     config: session.config(),
     log: (line) => session.out.note(line),
   });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      session.out.note(`stowage daemon: ${signal}: finishing running jobs and stopping…`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (received: NodeJS.Signals) => {
+      session.out.note(`stowage daemon: ${received}: finishing running jobs and stopping…`);
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void running.stop().then(resolve);
+      void running.stop().then(() => resolve(received));
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  // SIGTERM is how a service manager stops a service: a clean stop, exit 0. Ctrl-C exits 130, as shells expect.
+  if (signal === 'SIGINT') throw new Interrupted(signal, 'daemon stopped by SIGINT');
   session.out.note('stowage daemon: stopped');
 }
 
@@ -84,14 +88,16 @@ export function daemonInstall(session: CliSession, options: DaemonInstallOptions
     },
   ];
   const print = options.print || options.dryRun;
-  const result = installUnits(units, options, [
-    'systemctl daemon-reload',
-    `systemctl enable --now ${DAEMON_SERVICE}`,
-  ]);
-  if (!print) {
-    ensurePrivateDataDir(dataDir);
-    ensureToken(dataDir);
-  }
+  const result = installUnits(
+    units,
+    options,
+    ['systemctl daemon-reload', `systemctl enable --now ${DAEMON_SERVICE}`],
+    () => {
+      makeFolderSync(dataDir, 0o700); // names a path that cannot be a folder instead of looping on it
+      ensurePrivateDataDir(dataDir);
+      ensureToken(dataDir);
+    },
+  );
   reportInstall(session.out, result, units, options, { dataDir, tokenFile: tokenPath(dataDir), listen });
   if (!options.json && !print)
     session.out.note(`the API token is in ${tokenPath(dataDir)} (\`stowage token\` prints it)`);

@@ -56,7 +56,9 @@ function printReport(out: Output, report: DoctorReport): void {
     out.write(`${severity.toUpperCase()} (${findings.length})`);
     out.table(
       ['CHECK', 'SUBJECT', 'PROBLEM', 'FIX'],
-      findings.map((f) => [f.check, f.subject, f.message, f.fix]),
+      findings.map((f) => [f.check, out.volumeName(f.subject), f.message, f.fix]),
+      // Widest first: a long fix keeps its start and end (--no-trunc shows the command to copy whole).
+      { cut: [['FIX', 'PROBLEM', 'SUBJECT']], middle: ['SUBJECT', 'FIX'] },
     );
     out.write('');
   }

@@ -5,7 +5,7 @@ import {
   type HistoryEntry,
   type VolumeHistoryReport,
 } from '../../history/history-report.ts';
-import { formatTable } from '../output.ts';
+import type { Output } from '../output.ts';
 import type { CliSession } from '../session.ts';
 
 /** What the daemon recorded of a volume: creation, every mount and unmount, last use, gaps. */
@@ -18,7 +18,7 @@ export async function history(
   const catalog = catalogExists(session.dataDir) ? session.catalog() : undefined;
   const report = await volumeHistoryReport(catalog, session.engine(), volume);
   if (options.json) return session.out.json(report);
-  session.out.write(describe(report, Date.now()));
+  print(session.out, report, Date.now());
   if (!report.recording) {
     session.out.note(
       'No history recorded on this engine: the daemon (`stowage daemon`) records volume events.',
@@ -26,7 +26,8 @@ export async function history(
   }
 }
 
-function describe(r: VolumeHistoryReport, now: number): string {
+/** The facts, then the events as a table (fitted to the terminal like every table), then the gaps. */
+function print(out: Output, r: VolumeHistoryReport, now: number): void {
   const when = (iso: string | null) => (iso ? `${iso} (${formatAge(now - Date.parse(iso))} ago)` : 'unknown');
   const lines = [`Volume:      ${r.volume}${r.exists ? '' : ' (no longer on the engine)'}`];
   lines.push(`Created:     ${when(r.createdAt)}`);
@@ -54,30 +55,31 @@ function describe(r: VolumeHistoryReport, now: number): string {
         (r.recording.active ? ', recording now' : `; not recording since ${r.recording.lastSeenAt}`),
     );
   }
+  out.write(lines.join('\n'));
+  const after: string[] = [];
   if (r.events.length) {
-    lines.push('');
-    lines.push(
-      formatTable(
-        ['TIME', 'EVENT', 'CONTAINER', 'IMAGE', 'DESTINATION'],
-        r.events.map((e) => [
-          e.at,
-          e.action + (e.source === 'reconcile' ? '*' : ''),
-          e.containerName ?? (e.containerId ? e.containerId.slice(0, 12) : ''),
-          e.image ?? '',
-          destination(e),
-        ]),
-      ).trimEnd(),
+    out.write('');
+    out.table(
+      ['TIME', 'EVENT', 'CONTAINER', 'IMAGE', 'DESTINATION'],
+      r.events.map((e) => [
+        e.at,
+        e.action + (e.source === 'reconcile' ? '*' : ''),
+        e.containerName ?? (e.containerId ? e.containerId.slice(0, 12) : ''),
+        e.image ?? '',
+        destination(e),
+      ]),
+      { cut: [['CONTAINER', 'IMAGE', 'DESTINATION']], middle: ['DESTINATION'] },
     );
     if (r.events.some((e) => e.source === 'reconcile')) {
-      lines.push('* inferred from the engine when the daemon (re)connected; the time is when it was seen');
+      after.push('* inferred from the engine when the daemon (re)connected; the time is when it was seen');
     }
   }
   if (r.gaps.length) {
-    lines.push('', 'Gaps (stretches the daemon did not see):');
+    after.push('', 'Gaps (stretches the daemon did not see):');
     for (const gap of r.gaps)
-      lines.push(`  ${gap.from ? `${gap.from} to ${gap.to}` : `until ${gap.to}`}: ${gap.reason}`);
+      after.push(`  ${gap.from ? `${gap.from} to ${gap.to}` : `until ${gap.to}`}: ${gap.reason}`);
   }
-  return lines.join('\n') + '\n';
+  if (after.length) out.write(after.join('\n'));
 }
 
 function destination(e: HistoryEntry): string {

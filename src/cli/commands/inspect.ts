@@ -1,4 +1,5 @@
 import { catalogExists } from '../../catalog/catalog.ts';
+import { escapeControls } from '../../core/terminal-text.ts';
 import { formatBytes } from '../../core/units.ts';
 import { inspectVolume, type VolumeDetails } from '../../inventory/volume-details.ts';
 import type { CliSession } from '../session.ts';
@@ -32,7 +33,8 @@ function describe(d: VolumeDetails): string {
   if (d.composeProject) lines.push(`Project:     ${d.composeProject}`);
   const listing = (map: Record<string, string>) =>
     Object.entries(map)
-      .map(([k, v]) => `${k}=${v}`)
+      // One value per item: a newline inside a label must not start a line of its own.
+      .map(([k, v]) => `${escapeControls(k)}=${escapeControls(v)}`)
       .join(', ');
   if (Object.keys(d.options).length) lines.push(`Options:     ${listing(d.options)}`);
   if (Object.keys(d.labels).length) lines.push(`Labels:      ${listing(d.labels)}`);

@@ -27,7 +27,7 @@ export async function ls(session: CliSession, options: LsOptions): Promise<void>
   out.table(
     ['VOLUME', 'DRIVER', 'SCOPE', ...sizeColumn, 'CONTAINERS', 'STATUS', 'KIND', 'PROJECT', 'CREATED'],
     records.map((r) => [
-      r.name,
+      out.volumeName(r.name),
       r.driver,
       r.scope,
       ...(query.sizes
@@ -39,6 +39,8 @@ export async function ls(session: CliSession, options: LsOptions): Promise<void>
       r.composeProject ?? '',
       r.createdAt ? `${formatAge(now - Date.parse(r.createdAt))} ago` : 'unknown',
     ]),
+    // The name identifies the volume: the project gives way first, then the name, in its middle.
+    { cut: ['PROJECT', 'VOLUME'], middle: ['VOLUME'] },
   );
 }
 

@@ -5,6 +5,7 @@ import { formatShort } from '../../mounts/format-short-spec.ts';
 import type { HostProbe, MountSpec, MountSyntax } from '../../mounts/mount-spec.ts';
 import { parseLongSpec } from '../../mounts/parse-long-spec.ts';
 import { parseShortSpec } from '../../mounts/parse-short-spec.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface MountSpecOptions {
   /** A `--mount` value to check instead of a `-v` spec. */
@@ -139,9 +140,9 @@ function binarySize(bytes: number): string {
     ['MiB', 2 ** 20],
     ['KiB', 2 ** 10],
   ] as const) {
-    if (bytes % factor === 0) return `${bytes / factor} ${unit} (${bytes} bytes)`;
+    if (bytes % factor === 0) return `${bytes / factor} ${unit} (${plural(bytes, 'byte')})`;
   }
-  return `${bytes} bytes`;
+  return plural(bytes, 'byte');
 }
 
 /** Quotes a word for a POSIX shell when it holds anything but safe characters. */

@@ -19,10 +19,11 @@ export async function mounts(session: CliSession, options: MountsOptions): Promi
     return out.table(
       ['VOLUME', 'CONTAINERS', 'WRITERS'],
       shared.map((s) => [
-        s.volume,
+        out.volumeName(s.volume),
         s.containers.map((c) => `${c.name}:${c.destination}:${c.readOnly ? 'ro' : 'rw'}`).join(' '),
         s.writers.length ? s.writers.join(' ') : 'none',
       ]),
+      { cut: ['CONTAINERS', 'WRITERS', 'VOLUME'], middle: ['VOLUME'] },
     );
   }
   if (options.json) return out.json(rows);
@@ -32,12 +33,13 @@ export async function mounts(session: CliSession, options: MountsOptions): Promi
       r.container,
       r.running ? 'running' : 'stopped',
       r.type,
-      r.source || '-',
+      r.type === 'volume' ? out.volumeName(r.source) : r.source || '-',
       r.destination,
       r.readOnly ? 'ro' : 'rw',
       r.propagation || '-',
       details(r.tmpfsSize, r.tmpfsOptions, r.viaVolumesFrom),
     ]),
+    { cut: [['SOURCE', 'DESTINATION', 'CONTAINER', 'DETAILS']], middle: ['SOURCE', 'DESTINATION'] },
   );
 }
 

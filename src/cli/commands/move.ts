@@ -5,6 +5,7 @@ import { parseOptionList } from '../../lifecycle/local-driver-options.ts';
 import { withInterrupt } from '../interrupt.ts';
 import { progressDisplay } from '../progress.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface MoveOptions {
   driver?: string;
@@ -30,7 +31,7 @@ async function run(session: CliSession, verb: string, options: MoveOptions, move
   ).finally(() => progress.stop());
   if (options.json) return session.out.json({ ...result, verified: true });
   session.out.write(
-    `${verb} ${result.source} → ${result.destination}: ${result.files} files, ${formatBytes(result.bytes)}, every file verified`,
+    `${verb} ${result.source} → ${result.destination}: ${plural(result.files, 'file')}, ${formatBytes(result.bytes)}, every file verified`,
   );
   if (result.droppedOptions.length) {
     session.out.note(

@@ -10,6 +10,7 @@ import {
 } from '../../plugin/systemd-unit.ts';
 import { VolumeStore } from '../../plugin/volume-store.ts';
 import { installedCommand } from '../installed-command.ts';
+import { Interrupted } from '../interrupt.ts';
 import type { CliSession } from '../session.ts';
 import { installUnits, reportInstall, type InstallFlags } from '../unit-files.ts';
 
@@ -37,16 +38,18 @@ export async function pluginServe(session: CliSession, options: PluginServeOptio
     listenFd: takeInheritedSocket(),
     log: (line) => session.out.note(line),
   });
-  await new Promise<void>((resolve) => {
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       session.out.note(`stowage plugin: ${signal}: stopping (volumes stay mounted)`);
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void running.stop().then(resolve);
+      void running.stop().then(() => resolve(signal));
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  // SIGTERM is how a service manager stops a service: a clean stop, exit 0. Ctrl-C exits 130, as shells expect.
+  if (signal === 'SIGINT') throw new Interrupted(signal, 'plugin stopped by SIGINT; volumes stay mounted');
 }
 
 /**
@@ -83,7 +86,9 @@ export function pluginInstall(session: CliSession, options: PluginInstallOptions
 
 /** The plugin's volumes from its state file: type, mounts (caller IDs) and policy. */
 export function pluginLs(session: CliSession, options: { root?: string; json?: boolean }): void {
-  const records = new VolumeStore(rootOf(session, options.root)).all();
+  const root = rootOf(session, options.root);
+  // A listing creates nothing: no state folder yet means no volumes.
+  const records = existsSync(root) ? new VolumeStore(root).all() : [];
   if (options.json) return session.out.json(records);
   session.out.table(
     ['NAME', 'TYPE', 'MOUNTS', 'BACKUP', 'CREATED'],

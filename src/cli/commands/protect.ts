@@ -14,7 +14,7 @@ export async function protect(session: CliSession, names: string[], options: Pro
     if (options.json) return session.out.json(list);
     return session.out.table(
       ['VOLUME', 'REASON', 'MARKED'],
-      list.map((m) => [m.volume, m.reason ?? '', m.markedAt]),
+      list.map((m) => [session.out.volumeName(m.volume), m.reason ?? '', m.markedAt]),
     );
   }
   for (const name of names) {

@@ -5,6 +5,7 @@ import { parseVolumeQuery } from '../../inventory/volume-query.ts';
 import type { PruneCandidate, PruneCriteria } from '../../lifecycle/prune-plan.ts';
 import { applyPrune, computePrunePlan, type IdleStates } from '../../lifecycle/prune-volumes.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface PruneOptions {
   all?: boolean;
@@ -40,7 +41,7 @@ export async function prune(session: CliSession, options: PruneOptions): Promise
       out.table(
         ['VOLUME', 'KIND', 'SIZE', ...unusedColumn],
         plan.remove.map((c) => [
-          c.name,
+          out.volumeName(c.name),
           c.anonymous ? 'anonymous' : 'named',
           c.sizeBytes === null ? 'n/a' : formatBytes(c.sizeBytes),
           ...(c.unused ? [unusedCell(c.unused)] : []),
@@ -60,7 +61,7 @@ export async function prune(session: CliSession, options: PruneOptions): Promise
     const fallback = plan.remove.filter((c) => c.unused?.basis === 'creation');
     if (fallback.length) {
       out.note(
-        `No recorded history for ${fallback.length} volume(s): their creation time stands in for their last use ` +
+        `No recorded history for ${plural(fallback.length, 'volume')}: their creation time stands in for their last use ` +
           '(the daemon, `stowage daemon`, records volume history).',
       );
     }

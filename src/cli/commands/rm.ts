@@ -1,6 +1,7 @@
 import { isStowageError, StowageError } from '../../core/errors.ts';
 import { removeVolume } from '../../lifecycle/remove-volume.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 /** Removes each volume in turn, like `docker volume rm`: one refusal does not stop the others. */
 export async function rm(session: CliSession, names: string[], options: { force?: boolean }): Promise<void> {
@@ -18,7 +19,7 @@ export async function rm(session: CliSession, names: string[], options: { force?
   if (failures.length > 0) {
     throw new StowageError(
       failures[0]!.kind,
-      `${failures.length} of ${names.length} volumes were not removed`,
+      `${failures.length} of ${plural(names.length, 'volume')} ${failures.length === 1 ? 'was' : 'were'} not removed`,
     );
   }
 }

@@ -8,6 +8,7 @@ import { describeSchedules, type ScheduleStatus } from '../../schedules/schedule
 import { VolumeLimiter } from '../../schedules/volume-limiter.ts';
 import { withInterrupt } from '../interrupt.ts';
 import type { CliSession } from '../session.ts';
+import { plural } from '../../core/terminal-text.ts';
 
 export interface RunsOptions {
   schedule?: string;
@@ -123,7 +124,7 @@ export async function runNow(session: CliSession, name: string, options: { json?
   if (failed.length) {
     throw new StowageError(
       'failed',
-      `run-now ${name}: ${failed.length} of ${summary.runs.length} run(s) failed`,
+      `run-now ${name}: ${failed.length} of ${plural(summary.runs.length, 'run')} failed`,
       {
         hint: `see the errors above, or \`stowage runs --schedule ${name}\``,
       },
