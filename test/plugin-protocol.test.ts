@@ -302,7 +302,7 @@ describe('volume plugin protocol', () => {
       unit,
       new RegExp(`plugin serve --socket /run/docker/plugins/stowage\\.sock --root ${root}$`, 'm'),
     );
-    assert.match(install.stderr, /systemctl enable --now stowage-plugin\.service/);
+    assert.match(install.stderr, /systemctl enable --now stowage-plugin\.socket/);
     const again = cli('plugin', 'install', '--unit-dir', units);
     assert.equal(again.status, 4, 'an existing unit is a conflict without --force');
     const listed = cli('plugin', 'ls', '--root', root, '--json');

@@ -13,7 +13,7 @@ import type { BackupOptions } from './commands/backup.ts';
 import type { BackupsOptions } from './commands/backups.ts';
 import type { CostOptions } from './commands/cost.ts';
 import type { CreateOptions } from './commands/create.ts';
-import type { DaemonCommandOptions } from './commands/daemon.ts';
+import type { DaemonCommandOptions, DaemonInstallOptions } from './commands/daemon.ts';
 import type { ForgetOptions } from './commands/forget.ts';
 import type { LsOptions } from './commands/ls.ts';
 import type { MountSpecOptions } from './commands/mount-spec.ts';
@@ -409,13 +409,37 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       });
     });
 
-  program
+  const daemon = program
     .command('daemon')
     .description('run the daemon: the HTTP API (token-protected) and metrics, on loopback by default')
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:7780')
     .action(async (options: DaemonCommandOptions, command: Command) =>
       (await import('./commands/daemon.ts')).daemon(await sessionFor(command), options),
     );
+
+  daemon
+    .command('install')
+    .description('write a hardened systemd unit (stowage.service) that runs the daemon with this data folder')
+    .option('--listen <host:port>', 'address the daemon listens on', '127.0.0.1:7780')
+    .option('--unit-dir <dir>', 'where to write stowage.service', '/etc/systemd/system')
+    .option('-f, --force', 'replace an existing unit with other content')
+    .option('--print', 'print the unit instead of writing it')
+    .option('--dry-run', 'same as --print')
+    .option('--json', 'print JSON')
+    .action(async (options: DaemonInstallOptions, command: Command) => {
+      // Commander hands `--listen` after `install` to the parent `daemon`, which declares it too.
+      const parent = command.parent;
+      const listen =
+        parent?.getOptionValueSource('listen') === 'cli'
+          ? parent.opts<DaemonCommandOptions>().listen
+          : options.listen;
+      const { host, context } = command.optsWithGlobals<GlobalOptions>();
+      return (await import('./commands/daemon.ts')).daemonInstall(await sessionFor(command), {
+        ...options,
+        listen,
+        engine: { host, context },
+      });
+    });
 
   const plugin = program
     .command('plugin')
@@ -441,11 +465,18 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
 
   plugin
     .command('install')
-    .description('write a systemd unit that runs the plugin before dockerd')
+    .description('write systemd units: a socket that starts the plugin on demand, ready before dockerd')
     .option('--socket <path>', 'unix socket', '/run/docker/plugins/stowage.sock')
     .option('--root <dir>', "the plugin's state and volumes (default: <data-dir>/plugin)")
-    .option('--unit-dir <dir>', 'where to write stowage-plugin.service', '/etc/systemd/system')
-    .option('-f, --force', 'replace an existing unit')
+    .option(
+      '--unit-dir <dir>',
+      'where to write stowage-plugin.socket and stowage-plugin.service',
+      '/etc/systemd/system',
+    )
+    .option('-f, --force', 'replace existing units with other content')
+    .option('--print', 'print the units instead of writing them')
+    .option('--dry-run', 'same as --print')
+    .option('--json', 'print JSON')
     .action(async (options: PluginInstallOptions, command: Command) =>
       (await import('./commands/plugin.ts')).pluginInstall(await sessionFor(command), options),
     );

@@ -28,6 +28,11 @@ export interface PluginOptions {
   specDir?: string;
   /** Stowage's data folder: its catalog gives the Status the volume's last backup. */
   dataDir?: string;
+  /**
+   * A listening socket systemd passed (socket activation, `inherited-socket.ts`): served as it is; the
+   * socket file, its mode and any spec file belong to the socket unit, and stay when the plugin stops.
+   */
+  listenFd?: number | undefined;
   log: (line: string) => void;
 }
 
@@ -57,14 +62,22 @@ function answers(socket: string): Promise<boolean> {
   });
 }
 
+function listen(server: Server, where: string | { fd: number }): Promise<void> {
+  return new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(where, () => ready());
+  });
+}
+
 /** @throws StowageError('conflict') when another process serves the socket already. */
 export async function startPlugin(options: PluginOptions): Promise<RunningPlugin> {
   const socket = resolve(options.socket);
   const root = resolve(options.root);
   const name = driverName(socket);
+  const inherited = options.listenFd !== undefined;
   // First, before any state is touched: a folder that cannot hold the socket fails at once, by name.
-  makeFolderSync(dirname(socket), 0o755);
-  if (existsSync(socket)) {
+  if (!inherited) makeFolderSync(dirname(socket), 0o755);
+  if (!inherited && existsSync(socket)) {
     if (await answers(socket))
       throw conflict(
         `plugin socket ${socket} is served by another process`,
@@ -91,15 +104,22 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     },
   });
   const server: Server = createProtocolServer(driver, options.log);
-  await new Promise<void>((ready, fail) => {
-    server.once('error', (error) =>
-      fail(fileSystemError(error, { path: socket, action: 'listen on the socket' }) ?? error),
-    );
-    server.listen(socket, () => ready());
-  });
-  chmodSync(socket, 0o660); // root (the engine) only: Create can make host paths
+  if (options.listenFd !== undefined) {
+    await listen(server, { fd: options.listenFd }).catch((error: unknown) => {
+      throw invalid(
+        `cannot serve the socket systemd passed (fd ${options.listenFd}): ${(error as Error).message}`,
+        'give the socket unit one ListenStream= with a unix socket path, and no Accept=yes',
+      );
+    });
+    options.log(`stowage plugin: socket ${socket} passed by systemd (fd ${options.listenFd})`);
+  } else {
+    await listen(server, socket).catch((error: unknown) => {
+      throw fileSystemError(error, { path: socket, action: 'listen on the socket' }) ?? error;
+    });
+    chmodSync(socket, 0o660); // root (the engine) only: Create can make host paths
+  }
   let specFile: string | undefined;
-  if (dirname(socket) !== PLUGIN_DIR) {
+  if (!inherited && dirname(socket) !== PLUGIN_DIR) {
     const specDir = options.specDir ?? SPEC_DIR;
     makeFolderSync(specDir, 0o755);
     specFile = join(specDir, `${name}.spec`);
@@ -118,7 +138,8 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
         });
         server.closeAllConnections();
         if (specFile) rmSync(specFile, { force: true });
-        rmSync(socket, { force: true });
+        // systemd keeps listening on an inherited socket: connections made now wait for the next start.
+        if (!inherited) rmSync(socket, { force: true });
       }),
   };
 }

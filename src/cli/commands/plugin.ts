@@ -1,12 +1,18 @@
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { takeInheritedSocket } from '../../plugin/inherited-socket.ts';
 import { DEFAULT_SOCKET, startPlugin } from '../../plugin/run-plugin.ts';
-import { systemdUnit } from '../../plugin/systemd-unit.ts';
+import {
+  PLUGIN_SERVICE,
+  PLUGIN_SOCKET,
+  pluginServiceUnit,
+  pluginSocketUnit,
+} from '../../plugin/systemd-unit.ts';
 import { VolumeStore } from '../../plugin/volume-store.ts';
-import { conflict } from '../../core/errors.ts';
-import { makeFolderSync } from '../../core/make-folder.ts';
+import { installedCommand } from '../installed-command.ts';
 import { Interrupted } from '../interrupt.ts';
 import type { CliSession } from '../session.ts';
+import { installUnits, reportInstall, type InstallFlags } from '../unit-files.ts';
 
 export interface PluginServeOptions {
   socket?: string;
@@ -14,11 +20,9 @@ export interface PluginServeOptions {
   forbidPath?: string[];
 }
 
-export interface PluginInstallOptions {
+export interface PluginInstallOptions extends InstallFlags {
   socket?: string;
   root?: string;
-  unitDir: string;
-  force?: boolean;
 }
 
 const rootOf = (session: CliSession, root: string | undefined) => root ?? join(session.dataDir, 'plugin');
@@ -30,6 +34,8 @@ export async function pluginServe(session: CliSession, options: PluginServeOptio
     root: rootOf(session, options.root),
     forbiddenPaths: options.forbidPath ?? [],
     dataDir: session.dataDir,
+    // Under systemd's socket activation (stowage-plugin.socket) the socket is passed as fd 3.
+    listenFd: takeInheritedSocket(),
     log: (line) => session.out.note(line),
   });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -46,25 +52,36 @@ export async function pluginServe(session: CliSession, options: PluginServeOptio
   if (signal === 'SIGINT') throw new Interrupted(signal, 'plugin stopped by SIGINT; volumes stay mounted');
 }
 
-/** Writes `stowage-plugin.service`; prints how to enable it. @throws conflict when it exists (unless --force). */
+/**
+ * Writes `stowage-plugin.socket` and `stowage-plugin.service` (socket activation: the socket outlives every
+ * restart of the plugin); prints how to enable them. @throws conflict when either differs (unless --force).
+ */
 export function pluginInstall(session: CliSession, options: PluginInstallOptions): void {
-  const unitFile = join(options.unitDir, 'stowage-plugin.service');
-  if (existsSync(unitFile) && !options.force)
-    throw conflict(`${unitFile} exists`, 'pass --force to replace it');
-  const script = process.argv[1] ? realpathSync(process.argv[1]) : 'stowage';
-  makeFolderSync(options.unitDir);
-  writeFileSync(
-    unitFile,
-    systemdUnit({
-      exec: [process.execPath, script, '--data-dir', session.dataDir],
-      socket: options.socket ?? DEFAULT_SOCKET,
-      root: rootOf(session, options.root),
-    }),
-  );
-  session.out.write(unitFile);
-  session.out.note(
-    'enable it with: systemctl daemon-reload && systemctl enable --now stowage-plugin.service (it starts before docker.service)',
-  );
+  const socket = resolve(options.socket ?? DEFAULT_SOCKET);
+  const units = [
+    { name: PLUGIN_SOCKET, content: pluginSocketUnit({ socket }) },
+    {
+      name: PLUGIN_SERVICE,
+      content: pluginServiceUnit({
+        exec: [...installedCommand(), '--data-dir', resolve(session.dataDir)],
+        socket,
+        root: resolve(rootOf(session, options.root)),
+      }),
+    },
+  ];
+  // A service unit from before socket activation: its plugin removes the socket file when it stops, so it
+  // must be stopped before systemd takes the socket, and its old [Install] links replaced.
+  const unitDir = resolve(options.unitDir);
+  const upgrade =
+    existsSync(join(unitDir, PLUGIN_SERVICE)) && !existsSync(join(unitDir, PLUGIN_SOCKET))
+      ? [`systemctl stop ${PLUGIN_SERVICE}`, `systemctl reenable ${PLUGIN_SERVICE}`]
+      : [];
+  const result = installUnits(units, options, [
+    'systemctl daemon-reload',
+    ...upgrade,
+    `systemctl enable --now ${PLUGIN_SOCKET}`,
+  ]);
+  reportInstall(session.out, result, units, options, { socket });
 }
 
 /** The plugin's volumes from its state file: type, mounts (caller IDs) and policy. */
