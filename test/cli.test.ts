@@ -119,6 +119,21 @@ describe('the stowage bin', () => {
     }
   });
 
+  test('daemon, token and daemon install on a data folder under /proc fail at once, naming it', () => {
+    for (const args of [['daemon'], ['token', '--rotate'], ['daemon', 'install', '--unit-dir', tmpdir()]]) {
+      const result = spawnSync(process.execPath, [bin, '--data-dir', '/proc/nope/data', ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        killSignal: 'SIGKILL',
+        env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' },
+      });
+      assert.equal(result.signal, null, `${args.join(' ')} did not end`);
+      assert.equal(result.status, 1, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /cannot create the folder \/proc\/nope: \/proc does not take new folders/);
+      assert.doesNotMatch(result.stderr, /\n\s+at |unexpected error/);
+    }
+  });
+
   test("a volume name outside Docker's rule is refused before any engine is looked for (exit 2)", () => {
     // DOCKER_HOST points nowhere: without the check while parsing, these would be "no engine" (exit 5).
     for (const args of [

@@ -3,10 +3,11 @@
  * by `stowage token`, replaced by `stowage token --rotate`. Compared in constant time.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivate } from '../config/data-dir.ts';
 import { StowageError } from '../core/errors.ts';
+import { makeFolderSync } from '../core/make-folder.ts';
 
 export const TOKEN_FILE = 'api-token';
 
@@ -35,7 +36,7 @@ export function readToken(dataDir: string): string {
 
 /** Replaces the token; a running daemon picks the new one up on its next request. */
 export function writeToken(dataDir: string): string {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeFolderSync(dataDir, 0o700);
   const token = randomBytes(32).toString('base64url');
   const file = tokenPath(dataDir);
   writeFileSync(`${file}.tmp`, `${token}\n`, { mode: 0o600 });

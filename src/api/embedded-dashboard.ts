@@ -6,10 +6,11 @@
  * temporary name, then renamed).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getAssetKeys, getRawAsset, isSea } from 'node:sea';
+import { makeFolderSync } from '../core/make-folder.ts';
 
 const PREFIX = 'web/';
 
@@ -30,7 +31,7 @@ export function embeddedDashboardFolder(): string | undefined {
   try {
     for (const file of files) {
       const target = join(pending, file.path);
-      mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+      makeFolderSync(dirname(target), 0o700);
       writeFileSync(target, file.data, { mode: 0o600 });
     }
     renameSync(pending, folder);

@@ -3,12 +3,13 @@
  * paused), written to disk before each change. If the process is killed, the next Stowage start on this
  * data folder puts everything right: helpers removed, containers restarted or unpaused.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Engine } from '../engine/contract.ts';
 import type { HelperTracker } from '../engine/helper-containers.ts';
 import { isAlive } from '../core/process-alive.ts';
+import { makeFolderSync } from '../core/make-folder.ts';
 
 interface JournalState {
   pid: number;
@@ -25,7 +26,7 @@ export class RunJournal implements HelperTracker {
 
   constructor(dataDir: string, engine: string, operation: string) {
     const dir = journalDir(dataDir);
-    mkdirSync(dir, { recursive: true });
+    makeFolderSync(dir);
     this.#file = join(dir, `${process.pid}-${randomBytes(4).toString('hex')}.json`);
     this.#state = { pid: process.pid, engine, operation, helpers: [], stopped: [], paused: [] };
     this.#save();

@@ -2,11 +2,12 @@
  * One backup, restore or clone of a volume at a time, across every Stowage process that shares the data
  * folder: an exclusive lock file holding the owner's pid. A lock whose owner is gone is taken over.
  */
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { StowageError } from '../core/errors.ts';
 import { isAlive } from '../core/process-alive.ts';
+import { makeFolderSync } from '../core/make-folder.ts';
 
 export interface VolumeLock {
   release(): void;
@@ -15,7 +16,7 @@ export interface VolumeLock {
 /** @throws StowageError 'conflict' naming the process that holds the lock. */
 export function lockVolume(dataDir: string, engineId: string, volume: string, operation: string): VolumeLock {
   const dir = join(dataDir, 'locks');
-  mkdirSync(dir, { recursive: true });
+  makeFolderSync(dir);
   const file = join(
     dir,
     `${createHash('sha256').update(`${engineId}\0${volume}`).digest('hex').slice(0, 32)}.lock`,

@@ -1,7 +1,8 @@
 /** The one folder where Stowage keeps its catalog, config and (by default) archives. */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { makeFolderSync } from '../core/make-folder.ts';
 
 /**
  * `--data-dir` wins, then `STOWAGE_DATA_DIR`; otherwise `/var/lib/stowage` for root and
@@ -20,7 +21,7 @@ export function resolveDataDir(flag: string | undefined, env = process.env): str
  * @throws the file system's error when the folder cannot be created.
  */
 export function ensurePrivateDataDir(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeFolderSync(dataDir, 0o700);
   tighten(dataDir, 0o700);
 }
 

@@ -3,8 +3,9 @@
  * that would otherwise precede its first request (the single largest cost of a short command's run).
  * A stale entry is harmless: the engine refuses the version, the transport negotiates again and retries.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolderSync } from '../core/make-folder.ts';
 
 export interface VersionCache {
   get(endpoint: string): string | undefined;
@@ -30,7 +31,7 @@ export function fileVersionCache(file: string): VersionCache {
       if (all[endpoint] === version) return;
       all[endpoint] = version;
       try {
-        mkdirSync(dirname(file), { recursive: true });
+        makeFolderSync(dirname(file));
         writeFileSync(`${file}.tmp`, JSON.stringify(all));
         renameSync(`${file}.tmp`, file);
       } catch {

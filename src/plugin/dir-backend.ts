@@ -3,11 +3,12 @@
  * filesystem, mounted through a loop device from Create until Remove, so writes past it fail with ENOSPC
  * ("No space left on device") and the host's disk is safe. Containers see `<fs>/data`, never lost+found.
  */
-import { mkdir, readFile, rm, statfs, truncate, writeFile } from 'node:fs/promises';
+import { readFile, rm, statfs, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { mountAt, run, unmountIfMounted } from './host-commands.ts';
 import { treeSizeOf } from './usage.ts';
 import type { Backend, VolumeRecord, VolumePaths } from './contract.ts';
+import { makeFolder } from '../core/make-folder.ts';
 
 const image = (paths: VolumePaths) => join(paths.dir, 'disk.ext4');
 const fsRoot = (paths: VolumePaths) => join(paths.dir, 'fs');
@@ -40,10 +41,10 @@ export const dirBackend: Backend = {
   async create(record, paths) {
     const bytes = quota(record);
     if (bytes === undefined) {
-      await mkdir(paths.mountpoint, { recursive: true, mode: 0o755 });
+      await makeFolder(paths.mountpoint, 0o755);
       return;
     }
-    await mkdir(fsRoot(paths), { recursive: true, mode: 0o700 });
+    await makeFolder(fsRoot(paths), 0o700);
     // Sparse: the file takes no space until written; the quota is the filesystem's size.
     await writeFile(image(paths), '', { mode: 0o600 });
     await truncate(image(paths), bytes);
@@ -63,12 +64,12 @@ export const dirBackend: Backend = {
       `create volume ${record.name}: mkfs.ext4`,
     );
     await this.mount(record, paths);
-    await mkdir(paths.mountpoint, { recursive: true, mode: 0o755 });
+    await makeFolder(paths.mountpoint, 0o755);
   },
 
   async mount(record, paths) {
     if (quota(record) === undefined || (await mountAt(fsRoot(paths)))) return;
-    await mkdir(fsRoot(paths), { recursive: true, mode: 0o700 });
+    await makeFolder(fsRoot(paths), 0o700);
     await run(
       'mount',
       ['-o', 'loop,noatime', '-t', 'ext4', image(paths), fsRoot(paths)],

@@ -2,19 +2,20 @@
  * `type=path`: the data lives at a host path the user names and outlives the volume: Remove keeps it
  * unless `purge=true` (what local-persist users want). System paths are refused in `volume-options.ts`.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { treeSizeOf } from './usage.ts';
 import type { Backend } from './contract.ts';
+import { makeFolder } from '../core/make-folder.ts';
 
 export const pathBackend: Backend = {
   attach: 'none',
   async create(_record, paths) {
-    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-    await mkdir(paths.mountpoint, { recursive: true, mode: 0o755 });
+    await makeFolder(paths.dir, 0o700);
+    await makeFolder(paths.mountpoint, 0o755);
   },
   async mount(_record, paths) {
     // A path removed behind the plugin's back comes back empty rather than failing every container start.
-    await mkdir(paths.mountpoint, { recursive: true, mode: 0o755 });
+    await makeFolder(paths.mountpoint, 0o755);
   },
   async unmount() {},
   mounted: () => Promise.resolve(true),

@@ -5,11 +5,12 @@
  * Unmount; Create tries a mount once so a wrong host, key or path fails at `docker volume create`.
  */
 import { execFile } from 'node:child_process';
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { StowageError, invalid } from '../core/errors.ts';
 import { mountAt, run, unmountIfMounted } from './host-commands.ts';
 import type { Backend, VolumeRecord, VolumePaths } from './contract.ts';
+import { makeFolder } from '../core/make-folder.ts';
 
 /** The sshfs command line for a volume (pure, for tests): never a secret in it, only file paths. */
 export function sshfsArgs(record: VolumeRecord, mountpoint: string): string[] {
@@ -90,7 +91,7 @@ export const sshfsBackend: Backend = {
   },
   async mount(record, paths) {
     if (await mountAt(paths.mountpoint)) return;
-    await mkdir(paths.mountpoint, { recursive: true, mode: 0o755 });
+    await makeFolder(paths.mountpoint, 0o755);
     try {
       await run(
         'sshfs',

@@ -3,9 +3,10 @@
  * outlive containers and plugin restarts; a host reboot empties it by design (the definition stays and is
  * mounted again, empty, at the plugin's start).
  */
-import { mkdir, rm, statfs } from 'node:fs/promises';
+import { rm, statfs } from 'node:fs/promises';
 import { mountAt, run, unmountIfMounted } from './host-commands.ts';
 import type { Backend } from './contract.ts';
+import { makeFolder } from '../core/make-folder.ts';
 
 export const tmpfsBackend: Backend = {
   attach: 'persistent',
@@ -14,7 +15,7 @@ export const tmpfsBackend: Backend = {
   },
   async mount(record, paths) {
     if (record.spec.type !== 'tmpfs' || (await mountAt(paths.mountpoint))) return;
-    await mkdir(paths.mountpoint, { recursive: true, mode: 0o755 });
+    await makeFolder(paths.mountpoint, 0o755);
     const options = [
       `size=${record.spec.sizeBytes}`,
       'nodev',

@@ -3,19 +3,11 @@
  * rename, fsync of the folder) after every change, so a crash leaves the old state or the new one, never
  * half of either. Small by nature (one record per volume), so synchronous writes keep the order obvious.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StowageError } from '../core/errors.ts';
 import type { VolumeRecord } from './contract.ts';
+import { makeFolderSync } from '../core/make-folder.ts';
 
 interface StateFile {
   version: 1;
@@ -30,7 +22,7 @@ export class VolumeStore {
   #bootId = '';
 
   constructor(root: string) {
-    mkdirSync(root, { recursive: true, mode: 0o700 });
+    makeFolderSync(root, 0o700);
     this.#file = join(root, 'state.json');
     if (!existsSync(this.#file)) return;
     let state: StateFile;
