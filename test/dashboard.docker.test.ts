@@ -260,7 +260,7 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     const plan = page.getByTestId('prune-plan');
     await plan.waitFor();
     const text = await plan.innerText();
-    assert.match(text, /Dry run: \d+ volume\(s\) would be removed[\s\S]*Nothing has been removed/);
+    assert.match(text, /Dry run: \d+ volumes? would be removed[\s\S]*Nothing has been removed/);
     assert.ok(text.includes(orphan.slice(0, 12)), 'the orphan is in the plan');
     assert.equal(docker('volume', 'inspect', orphan).status, 0, 'the orphan still exists');
     assert.equal(docker('volume', 'inspect', data).status, 0);
@@ -284,7 +284,7 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     await outcome.waitFor({ timeout: 120_000 });
     assert.equal(await outcome.innerText(), 'Done.');
     await row.getByText('success', { exact: true }).waitFor();
-    await page.getByText(/^1 run\(s\): 1 succeeded, 0 failed; \d+ B backed up\.$/).waitFor();
+    await page.getByText(/^1 run: 1 succeeded, 0 failed; \d+ B backed up\.$/).waitFor();
     await page.getByTestId('runs-chart').waitFor();
     const backupRow = page
       .getByTestId('all-backups-table')
@@ -348,7 +348,7 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     // Cancelling the confirmation removes nothing.
     await plan.getByRole('button', { name: 'Remove these volumes…' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Confirm prune' });
-    assert.match(await confirm.innerText(), new RegExp(`Remove ${planned.length} volume\\(s\\) for good\\?`));
+    assert.match(await confirm.innerText(), new RegExp(`Remove ${planned.length} volumes? for good\\?`));
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await confirm.waitFor({ state: 'detached' });
     assert.equal(docker('volume', 'inspect', orphan).status, 0, 'cancel kept the orphan');
@@ -359,7 +359,7 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
       .click();
     const done = page.getByRole('status').filter({ hasText: /^Removed / });
     await done.waitFor({ timeout: 60_000 });
-    assert.match(await done.innerText(), new RegExp(`^Removed ${planned.length} volume\\(s\\), reclaimed `));
+    assert.match(await done.innerText(), new RegExp(`^Removed ${planned.length} volumes?, reclaimed `));
     assert.doesNotMatch(await done.innerText(), /Kept:/, 'every planned volume went');
     assert.equal(await plan.count(), 0, 'the applied plan is gone');
     assert.notEqual(docker('volume', 'inspect', orphan).status, 0, 'the orphan was removed');

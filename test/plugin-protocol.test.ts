@@ -204,7 +204,7 @@ describe('volume plugin protocol', () => {
     await ok('/VolumeDriver.Unmount', { Name: 'quota', ID: 'm1' });
     assert.match(
       await err('/VolumeDriver.Remove', { Name: 'quota' }),
-      /remove quota: volume is in use - 1 mount\(s\) \[m2\]/,
+      /remove quota: volume is in use - 1 mount \[m2\]/,
     );
     const { Volume } = (await ok('/VolumeDriver.Get', { Name: 'quota' })) as {
       Volume: { Status: { mounts: number } };

@@ -186,7 +186,7 @@ describe('Scheduler', { skip: !engineAvailable() && SKIP_REASON, timeout: 300_00
     assert.equal(jobs.get(job.id)?.state, 'failed');
     assert.match(
       jobs.get(job.id)?.error?.message ?? '',
-      /^schedule nightly: 1 of 1 run\(s\) failed: data: inspect volume "data": get data: no such volume/,
+      /^schedule nightly: 1 of 1 run failed: data: inspect volume "data": get data: no such volume/,
     );
   });
 

@@ -227,7 +227,8 @@ export function OrphansPage() {
           )}
           {applied && (
             <p class="note ok" role="status">
-              Removed {applied.removed.length} volume(s), reclaimed {formatBytes(applied.reclaimedBytes)}.
+              Removed {plural(applied.removed.length, 'volume')}, reclaimed{' '}
+              {formatBytes(applied.reclaimedBytes)}.
               {applied.notRemoved.length > 0 &&
                 ` Kept: ${applied.notRemoved.map((n) => `${shortName(n.name)} (${n.reason})`).join(', ')}.`}
             </p>
