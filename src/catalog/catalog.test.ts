@@ -100,7 +100,12 @@ describe('openCatalog', () => {
       (error: unknown) => {
         assert.ok(error instanceof Error);
         assert.equal((error as { kind?: unknown }).kind, 'failed');
-        assert.match(error.message, new RegExp(`^open catalog in ${file}/stowage: ENOTDIR`));
+        assert.match(
+          error.message,
+          new RegExp(
+            `^open catalog in ${file}/stowage: cannot create the folder ${file}/stowage: ${file} is a file, not a folder`,
+          ),
+        );
         assert.equal(
           (error as { hint?: unknown }).hint,
           'check that the data folder is writable, or choose another with --data-dir',
