@@ -28,6 +28,9 @@ import type { VerifyOptions } from './commands/verify.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+const FORMAT_HELP =
+  "print with a Go template, as docker's --format: '{{.Name}}', 'table {{.Name}}\\t{{.Size}}', 'json' (fields: docs/CLI.md)";
+
 /**
  * Every volume name a user gives is checked here, by Docker's rule, while the command line is parsed:
  * before any session, engine call or file (exit 2 naming the name). `role` names it in the message.
@@ -87,6 +90,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('-q, --quiet', 'only print volume names')
     .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
+    .option('--format <template>', FORMAT_HELP)
     .action(async (options: LsOptions, command: Command) =>
       (await import('./commands/ls.ts')).ls(await sessionFor(command), options),
     );
@@ -96,7 +100,8 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description('everything about volumes: engine details, users, creator of anonymous volumes')
     .addArgument(volumeArgument('<volume...>', 'volume names'))
     .option('--json', 'print JSON')
-    .action(async (names: string[], options: { json?: boolean }, command: Command) =>
+    .option('-f, --format <template>', FORMAT_HELP)
+    .action(async (names: string[], options: { json?: boolean; format?: string }, command: Command) =>
       (await import('./commands/inspect.ts')).inspect(await sessionFor(command), names, options),
     );
 
@@ -107,6 +112,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .addOption(new Option('--type <type>', 'only mounts of this type').choices(['volume', 'bind', 'tmpfs']))
     .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
+    .option('--format <template>', FORMAT_HELP)
     .action(async (options: MountsOptions, command: Command) =>
       (await import('./commands/mounts.ts')).mounts(await sessionFor(command), options),
     );
@@ -281,8 +287,10 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       '--adopt',
       "claim for the current engine the backups made before Stowage told engines apart under its engine ID (only when they are this engine's)",
     )
+    .option('-q, --quiet', 'only print backup IDs')
     .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
+    .option('--format <template>', FORMAT_HELP)
     .action(async (volume: string | undefined, options: BackupsOptions, command: Command) =>
       (await import('./commands/backups.ts')).backups(await sessionFor(command), volume, options),
     );
