@@ -296,6 +296,22 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     );
 
   program
+    .command('completion')
+    .description('print a shell completion script: source <(stowage completion bash)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: string) =>
+      (await import('./commands/complete.ts')).completion(program, shell, (text) => process.stdout.write(text)),
+    );
+
+  // The completion scripts' way to the engine's volume names: hidden, fast, silent when no engine answers.
+  program
+    .command('__complete', { hidden: true })
+    .argument('<what>', 'volumes')
+    .action(async (_what: string, _options, command: Command) =>
+      (await import('./commands/complete.ts')).completeVolumes(() => sessionFor(command)),
+    );
+
+  program
     .command('schedules')
     .description('backup schedules (config file and volume labels) with next fire, last run and lateness')
     .option('--json', 'print JSON')
@@ -535,7 +551,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
 }
 
 /** Commands that only read: they leave no trace on disk (no data folder, catalog or cache file). */
-const READ_ONLY = new Set(['ls', 'inspect', 'mounts', 'info', 'mount-spec check', 'plugin ls']);
+const READ_ONLY = new Set(['ls', 'inspect', 'mounts', 'info', 'mount-spec check', 'plugin ls', '__complete']);
 
 /** `ls`, `mount-spec check`: the command's name under the program. */
 function commandPath(command: Command): string {
