@@ -68,7 +68,11 @@ const sq = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 /** The table every script embeds: one line per path, `path|subcommands|flags|valued flags|volumes`. */
 function table(all: Level[]): string {
   return all
-    .map((l) => [l.path, l.subcommands.join(' '), l.flags.join(' '), l.valued.join(' '), l.volumes ? '1' : ''].join('|'))
+    .map((l) =>
+      [l.path, l.subcommands.join(' '), l.flags.join(' '), l.valued.join(' '), l.volumes ? '1' : ''].join(
+        '|',
+      ),
+    )
     .join('\n');
 }
 
@@ -111,6 +115,7 @@ _stowage() {
     words="$words $("\${COMP_WORDS[0]}" "\${globals[@]}" __complete volumes 2>/dev/null)"
   fi
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  return 0
 }
 complete -F _stowage stowage
 `;

@@ -5,7 +5,7 @@
  * and a newline; `table` alone is the command's usual table.
  */
 import { invalid } from '../core/errors.ts';
-import { FUNCTIONS, parseTemplate, TemplateError, templateRow, type Template } from './go-template.ts';
+import { parseTemplate, TemplateError, templateRow, type FUNCTIONS, type Template } from './go-template.ts';
 
 export interface FormatSpec {
   /** Every field a row has (the header row is built from these, so a template is checked even with no rows). */
@@ -108,7 +108,8 @@ export function tabwrite(text: string): string {
       const cells = lines[l]!;
       let line = '';
       cells.forEach((cell, j) => {
-        line += j < widths.length && j < cells.length - 1 ? cell + ' '.repeat(widths[j]! - width(cell)) : cell;
+        line +=
+          j < widths.length && j < cells.length - 1 ? cell + ' '.repeat(widths[j]! - width(cell)) : cell;
       });
       out.push(line);
     }

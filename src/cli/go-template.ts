@@ -67,18 +67,14 @@ function split(source: string): Piece[] {
     const close = findClose(source, start);
     if (close < 0) throw new TemplateError(`unclosed action at offset ${open}`);
     let end = close;
-    let next = close + 2;
     let trimAfter = false;
     if (/[ \t\n]-$/.test(source.slice(start, close))) {
       end = close - 1;
       trimAfter = true;
     }
     pieces.push({ action: source.slice(start, end).trim(), offset: open });
-    at = next;
-    if (trimAfter) {
-      while (at < source.length && /\s/.test(source[at]!)) at++;
-      next = at;
-    }
+    at = close + 2;
+    if (trimAfter) while (at < source.length && /\s/.test(source[at]!)) at++;
   }
   return pieces;
 }
@@ -162,7 +158,8 @@ function parsePipeline(tokens: Token[], at: { i: number }, inParens: boolean): P
     else if (token.t === 'literal') cmd.push({ kind: 'literal', value: token.value });
     else if (token.t === 'ident') cmd.push({ kind: 'ident', name: token.name });
   }
-  if (cmd.length === 0) throw new TemplateError(pipe.length ? 'missing command after "|"' : 'missing value for command');
+  if (cmd.length === 0)
+    throw new TemplateError(pipe.length ? 'missing command after "|"' : 'missing value for command');
   pipe.push(cmd);
   return pipe;
 }
@@ -175,7 +172,11 @@ function pipelineOf(action: string): Pipeline {
 
 const KEYWORDS = new Set(['if', 'range', 'with', 'else', 'end', 'define', 'template', 'block']);
 
-function parseNodes(pieces: Piece[], at: { i: number }, inBlock: string | undefined): { nodes: Node[]; ended: string } {
+function parseNodes(
+  pieces: Piece[],
+  at: { i: number },
+  inBlock: string | undefined,
+): { nodes: Node[]; ended: string } {
   const nodes: Node[] = [];
   while (at.i < pieces.length) {
     const piece = pieces[at.i++]!;
@@ -208,7 +209,12 @@ function parseNodes(pieces: Piece[], at: { i: number }, inBlock: string | undefi
   return { nodes, ended: '' };
 }
 
-function parseBlock(keyword: 'if' | 'range' | 'with', rest: string, pieces: Piece[], at: { i: number }): Node {
+function parseBlock(
+  keyword: 'if' | 'range' | 'with',
+  rest: string,
+  pieces: Piece[],
+  at: { i: number },
+): Node {
   const body = parseNodes(pieces, at, keyword);
   const closing = pieces[at.i++]!.action!;
   let otherwise: Node[] = [];
@@ -250,11 +256,12 @@ export function printValue(value: unknown): string {
       .map(([k, v]) => `${k}:${printValue(v)}`)
       .join(' ')}]`;
   }
-  return String(value as string | number | boolean);
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 const str = (name: string, value: unknown): string => {
-  if (typeof value !== 'string') throw new TemplateError(`${name}: expected a string, got ${printValue(value)}`);
+  if (typeof value !== 'string')
+    throw new TemplateError(`${name}: expected a string, got ${printValue(value)}`);
   return value;
 };
 const int = (name: string, value: unknown): number => {
@@ -293,7 +300,8 @@ export const FUNCTIONS: Record<string, Fn> = {
   split: (s, sep) => str('split', s).split(str('split', sep)),
   lower: (s) => str('lower', s).toLowerCase(),
   upper: (s) => str('upper', s).toUpperCase(),
-  title: (s) => str('title', s).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_, a: string, b: string) => a + b.toUpperCase()),
+  title: (s) =>
+    str('title', s).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_, a: string, b: string) => a + b.toUpperCase()),
   truncate: (s, n) => {
     const text = str('truncate', s);
     const length = int('truncate', n);
@@ -324,13 +332,20 @@ export const FUNCTIONS: Record<string, Fn> = {
     throw new TemplateError(`len of ${printValue(v)}`);
   },
   slice: (v, from, to) => {
-    if (typeof v !== 'string' && !Array.isArray(v)) throw new TemplateError('slice: expected a string or list');
-    return v.slice(from === undefined ? 0 : int('slice', from), to === undefined ? undefined : int('slice', to));
+    if (typeof v !== 'string' && !Array.isArray(v))
+      throw new TemplateError('slice: expected a string or list');
+    return v.slice(
+      from === undefined ? 0 : int('slice', from),
+      to === undefined ? undefined : int('slice', to),
+    );
   },
   // Go's print puts spaces only between operands when neither is a string.
   print: (...args) =>
     args
-      .map((a, i) => (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') + printValue(a))
+      .map(
+        (a, i) =>
+          (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') + printValue(a),
+      )
       .join(''),
   println: (...args) => `${args.map(printValue).join(' ')}\n`,
   printf: (format, ...args) => printf(str('printf', format), ...args),
@@ -361,7 +376,8 @@ function field(dot: unknown, path: string[], args: unknown[], final: boolean): u
     const last = i === path.length - 1;
     if (typeof member === 'function') value = (member as Fn).call(record, ...(last && final ? args : []));
     else {
-      if (last && final && args.length) throw new TemplateError(`${name} has arguments but cannot be invoked as a function`);
+      if (last && final && args.length)
+        throw new TemplateError(`${name} has arguments but cannot be invoked as a function`);
       value = member;
     }
   });
@@ -410,7 +426,10 @@ function evalPipe(pipe: Pipeline, dot: unknown, fns: Record<string, Fn>): unknow
       value = fn(...args);
     } else if (head!.kind === 'field') value = field(dot, head!.path, args, true);
     else {
-      if (args.length) throw new TemplateError(`can't give argument to non-function ${printValue(evalArg(head!, dot, fns))}`);
+      if (args.length)
+        throw new TemplateError(
+          `can't give argument to non-function ${printValue(evalArg(head!, dot, fns))}`,
+        );
       value = evalArg(head!, dot, fns);
     }
     previous = [value];

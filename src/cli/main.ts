@@ -300,7 +300,9 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description('print a shell completion script: source <(stowage completion bash)')
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
     .action(async (shell: string) =>
-      (await import('./commands/complete.ts')).completion(program, shell, (text) => process.stdout.write(text)),
+      (await import('./commands/complete.ts')).completion(program, shell, (text) =>
+        process.stdout.write(text),
+      ),
     );
 
   // The completion scripts' way to the engine's volume names: hidden, fast, silent when no engine answers.

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compareText } from '../../core/units.ts';
+import { compareVolumeNames } from '../../core/volume-name.ts';
 import { completionScript } from '../completion.ts';
 import type { CliSession } from '../session.ts';
 
@@ -16,7 +16,7 @@ export async function completeVolumes(open: () => Promise<CliSession>): Promise<
   try {
     const session = await open();
     const volumes = await session.engine().volumes.list();
-    const names = volumes.map((v) => v.name).sort(compareText);
+    const names = volumes.map((v) => v.name).sort(compareVolumeNames);
     process.stdout.write(names.map((n) => `${n}\n`).join(''));
   } catch {
     // Nothing to offer.
