@@ -105,16 +105,17 @@ _stowage() {
       _stowage_row "$cpath"
     fi
   done
-  if [[ -n "$skip" ]]; then COMPREPLY=($(compgen -f -- "$cur")); return 0; fi
+  # compgen fails when nothing matches: no matches is not an error of the completion.
+  if [[ -n "$skip" ]]; then COMPREPLY=($(compgen -f -- "$cur")) || true; return 0; fi
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "$_stowage_flags" -- "$cur"))
+    COMPREPLY=($(compgen -W "$_stowage_flags" -- "$cur")) || true
     return 0
   fi
   local words="$_stowage_subs"
   if [[ -n "$_stowage_vols" ]]; then
     words="$words $("\${COMP_WORDS[0]}" "\${globals[@]}" __complete volumes 2>/dev/null)"
   fi
-  COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  COMPREPLY=($(compgen -W "$words" -- "$cur")) || true
   return 0
 }
 complete -F _stowage stowage
