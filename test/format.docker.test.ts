@@ -149,6 +149,23 @@ describe('Docker CLI habits on a real engine', { skip: !engineAvailable() && SKI
     assert.match(table, new RegExp(`^ID {8}VOLUME\\n${ids.trim()} +${names[3]}\\n$`));
   });
 
+  test('every command that prints a table takes --no-trunc', () => {
+    const root = join(scratch, 'plugin-root');
+    for (const args of [
+      ['schedules'],
+      ['runs'],
+      ['forget', '--keep', 'last:1', '--dry-run'],
+      ['plugin', 'ls', '--root', root],
+      ['ls'],
+      ['mounts'],
+      ['backups'],
+    ]) {
+      const result = s.stowage([...args, '--no-trunc']);
+      assert.equal(result.status, 0, `${args.join(' ')} --no-trunc: ${result.stderr}`);
+    }
+    assert.match(s.stowage(['run-now', '--help']).stdout, /--no-trunc/);
+  });
+
   for (const [format, message] of [
     ['{{.Name', 'template parsing error: unclosed action'],
     ['{{nosuch .Name}}', 'template parsing error: function "nosuch" not defined'],

@@ -316,6 +316,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
   program
     .command('schedules')
     .description('backup schedules (config file and volume labels) with next fire, last run and lateness')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) =>
       (await import('./commands/schedules.ts')).schedules(await sessionFor(command), options),
@@ -327,6 +328,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--schedule <name>', 'only this schedule')
     .option('--volume <name>', 'only this volume', volumeName())
     .option('--limit <n>', 'at most this many runs', '50')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: RunsOptions, command: Command) =>
       (await import('./commands/schedules.ts')).runs(await sessionFor(command), options),
@@ -336,6 +338,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('run-now')
     .description('run a schedule now in this process (backup, verify, retention), as the daemon would')
     .argument('<schedule>', 'schedule name (`stowage schedules` lists them)')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (name: string, options: { json?: boolean }, command: Command) =>
       (await import('./commands/schedules.ts')).runNow(await sessionFor(command), name, options),
@@ -352,6 +355,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       'keep=last:N,hourly:N,daily:N,weekly:N,monthly:N,yearly:N (each rule optional, at least one)',
     )
     .option('--dry-run', 'print what would be removed and what is kept, and why; remove nothing')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (volume: string | undefined, options: ForgetOptions, command: Command) =>
       (await import('./commands/forget.ts')).forget(await sessionFor(command), volume, options),
@@ -511,6 +515,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('ls')
     .description("the plugin's volumes from its state: type, mounts, backup policy")
     .option('--root <dir>', "the plugin's state and volumes (default: <data-dir>/plugin)")
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: { root?: string; json?: boolean }, command: Command) =>
       (await import('./commands/plugin.ts')).pluginLs(await sessionFor(command), options),
