@@ -3,7 +3,7 @@
  * (commander's commands, aliases and options), so they never drift from it. Volume names come from the
  * engine at completion time, through the hidden `stowage __complete volumes`.
  */
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { invalid } from '../core/errors.ts';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -28,27 +28,27 @@ const VOLUME_ARGUMENTS = new Set(['volume', 'source', 'old']);
 
 function levels(program: Command): Level[] {
   const out: Level[] = [];
+  // What `--help` shows is what completes: commander's own view of visible commands and options.
+  const help = program.createHelp();
   const walk = (command: Command, path: string) => {
-    const visible = command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
-    const options = command.options.filter((o) => !o.hidden);
+    const visible = help.visibleCommands(command);
+    const options = help.visibleOptions(command);
+    const spellings = (o: Option) => [o.short, o.long].filter((f): f is string => Boolean(f));
     const descriptions = new Map<string, string>();
     for (const c of visible) descriptions.set(c.name(), c.description());
-    for (const o of options) descriptions.set(o.long ?? o.short ?? '', o.description);
     out.push({
       path,
       subcommands: visible.flatMap((c) => [c.name(), ...c.aliases()]),
-      flags: [
-        ...options.flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f))),
-        ...(path === '' ? [] : ['-h', '--help']),
-      ],
-      valued: options
-        .filter((o) => o.required || o.optional)
-        .flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f))),
+      flags: options.flatMap(spellings),
+      valued: options.filter((o) => o.required || o.optional).flatMap(spellings),
       volumes: command.registeredArguments.some((a) => VOLUME_ARGUMENTS.has(a.name())),
       descriptions,
     });
-    for (const c of visible)
+    for (const c of visible) {
+      // The implicit `help` command has no subcommands of its own worth walking.
+      if (c.name() === 'help' && c.commands.length === 0 && !command.commands.includes(c)) continue;
       for (const name of [c.name(), ...c.aliases()]) walk(c, path ? `${path} ${name}` : name);
+    }
   };
   walk(program, '');
   return out;
