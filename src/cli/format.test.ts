@@ -36,6 +36,7 @@ describe('--format as the docker CLI renders it', () => {
   test('`table` alone and no format mean the command’s own output', () => {
     assert.equal(parseFormat('table'), undefined);
     assert.equal(parseFormat(undefined), undefined);
+    assert.equal(parseFormat(''), undefined);
   });
   test('a template is trimmed of surrounding spaces, as Docker does', () =>
     assert.equal(render(' {{.Name}} ', rows.slice(0, 1)), 'a\n'));

@@ -25,7 +25,8 @@ export interface ParsedFormat {
 
 /** `undefined` for no format or `table` alone (the command's own table); else the parsed template. */
 export function parseFormat(format: string | undefined): ParsedFormat | undefined {
-  if (format === undefined) return undefined;
+  // An empty --format is no format, as for the docker CLI.
+  if (format === undefined || format === '') return undefined;
   let text = format.trim() === 'json' ? '{{json .}}' : format;
   const table = text.startsWith('table');
   if (table) text = text.slice('table'.length);
