@@ -96,6 +96,14 @@ describe('Docker CLI habits on a real engine', { skip: !engineAvailable() && SKI
     assert.equal(row.Kind, 'named');
   });
 
+  test('ls --format {{index .Labels "k"}} prints what docker prints for {{.Label "k"}}', () => {
+    const filter = ['--filter', `label=${s.label}`];
+    assert.equal(
+      stowageOk('ls', ...filter, '--format', '{{.Name}} {{index .Labels "fmt.kind"}}'),
+      dockerRaw('volume', 'ls', ...filter, '--format', '{{.Name}} {{.Label "fmt.kind"}}'),
+    );
+  });
+
   test('ls -q with no volume prints nothing; a template wins over -q, as in docker', () => {
     const none = ['--filter', 'label=fmt.none=none'];
     assert.equal(stowageOk('ls', '-q', ...none), dockerRaw('volume', 'ls', '-q', ...none));

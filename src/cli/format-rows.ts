@@ -9,16 +9,23 @@ import type { MountRow, SharedVolume } from '../inventory/mount-listing.ts';
 import type { VolumeDetails } from '../inventory/volume-details.ts';
 import type { VolumeRecord } from '../inventory/volume-record.ts';
 import type { FormatSpec } from './format.ts';
+import { TextMap } from './go-template.ts';
 
 const size = (bytes: number | null | undefined) =>
   bytes === null || bytes === undefined ? 'N/A' : formatBytes(bytes);
 
-/** Docker's `.Labels` of `volume ls`: `k=v` pairs joined by commas (sorted here: Go's map order is random). */
+/**
+ * Docker's `.Labels` of `volume ls`: `k=v` pairs joined by commas (sorted here: Go's map order is random),
+ * that `index` also reads as a map.
+ */
 const pairs = (map: Record<string, string>) =>
-  Object.keys(map)
-    .sort()
-    .map((k) => `${k}=${map[k]}`)
-    .join(',');
+  new TextMap(
+    map,
+    Object.keys(map)
+      .sort()
+      .map((k) => `${k}=${map[k]}`)
+      .join(','),
+  );
 
 export const LS_FIELDS: FormatSpec = {
   fields: [

@@ -82,9 +82,10 @@ function headerRow(spec: FormatSpec): object {
   return templateRow(row);
 }
 
-// In the header row Docker's functions pass their first argument through (docker/cli templates.HeaderFunctions).
+// In the header row Docker's functions pass their first argument through (docker/cli templates.HeaderFunctions);
+// `index` too, so `table {{index .Labels "k"}}` is headed LABELS where Docker would fail on a string.
 const HEADER_FUNCTIONS: typeof FUNCTIONS = Object.fromEntries(
-  ['json', 'join', 'split', 'lower', 'upper', 'title', 'truncate', 'pad'].map((name) => [
+  ['json', 'join', 'split', 'lower', 'upper', 'title', 'truncate', 'pad', 'index'].map((name) => [
     name,
     (value: unknown) => value,
   ]),

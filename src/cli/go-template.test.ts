@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseTemplate, TemplateError, templateRow } from './go-template.ts';
+import { parseTemplate, TemplateError, TextMap, templateRow } from './go-template.ts';
 
 const row = templateRow({
   Name: 'pg-data',
@@ -87,6 +87,22 @@ describe('go-template: mistakes are errors naming what is wrong', () => {
     assert.throws(() => run('{{.Nmae}}'), { message: /can't evaluate field Nmae \(fields: Name, Driver/ }));
   test('a wrongly typed argument is named', () =>
     assert.throws(() => run('{{truncate .Name "x"}}'), { message: /truncate: expected an integer/ }));
+});
+
+describe("go-template: ls's .Labels, text that indexes as a map", () => {
+  const labels = templateRow({ Labels: new TextMap({ a: '1', b: '2' }, 'a=1,b=2') });
+  const cases: [string, string][] = [
+    ['{{.Labels}}', 'a=1,b=2'],
+    ['{{json .Labels}}', '"a=1,b=2"'],
+    ['{{index .Labels "b"}}', '2'],
+    ['{{index .Labels "zz"}}', ''],
+    ['{{.Labels.a}}', '1'],
+    ['{{upper .Labels}}', 'A=1,B=2'],
+    ['{{if eq .Labels "a=1,b=2"}}same{{end}}', 'same'],
+    ['{{range split .Labels ","}}[{{.}}]{{end}}', '[a=1][b=2]'],
+  ];
+  for (const [source, expected] of cases)
+    test(source, () => assert.equal(parseTemplate(source).execute(labels), expected));
 });
 
 describe('go-template: what a template reads', () => {

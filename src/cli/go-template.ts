@@ -236,8 +236,28 @@ function parseBlock(
 
 // ---- execution ----
 
+/**
+ * A map that prints as text. `docker volume ls`'s `.Labels` is the string `a=1,b=2`, yet people also write
+ * `{{index .Labels "a"}}`: printing, `json`, string functions and comparisons see the text; `index` and
+ * `.Labels.a` see the map.
+ */
+export class TextMap {
+  readonly map: Readonly<Record<string, string>>;
+  readonly text: string;
+  constructor(map: Readonly<Record<string, string>>, text: string) {
+    this.map = map;
+    this.text = text;
+  }
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+const plain = (value: unknown): unknown => (value instanceof TextMap ? value.text : value);
+
 /** Go's truth: false, 0, nil, an empty string, list or map are false. */
-function truthy(value: unknown): boolean {
+function truthy(given: unknown): boolean {
+  const value = plain(given);
   if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.keys(value).length > 0;
@@ -247,6 +267,7 @@ function truthy(value: unknown): boolean {
 /** Go's fmt `%v` of a value, as `{{.X}}` prints it: lists `[a b]`, maps `map[k:v]` (keys sorted). */
 export function printValue(value: unknown): string {
   if (value === null || value === undefined) return '<no value>';
+  if (value instanceof TextMap) return value.text;
   if (Array.isArray(value)) return `[${value.map(printValue).join(' ')}]`;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') {
@@ -259,7 +280,8 @@ export function printValue(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
-const str = (name: string, value: unknown): string => {
+const str = (name: string, given: unknown): string => {
+  const value = plain(given);
   if (typeof value !== 'string')
     throw new TemplateError(`${name}: expected a string, got ${printValue(value)}`);
   return value;
@@ -270,7 +292,9 @@ const int = (name: string, value: unknown): number => {
   return value;
 };
 
-function compare(name: string, a: unknown, b: unknown): number {
+function compare(name: string, given: unknown, other: unknown): number {
+  const a = plain(given);
+  const b = plain(other);
   if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string'))
     throw new TemplateError(`${name}: incompatible types for comparison`);
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
@@ -314,6 +338,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   index: (collection, ...keys) => {
     let value = collection;
     for (const key of keys) {
+      if (value instanceof TextMap) value = value.map;
       if (value === null || value === undefined) throw new TemplateError('index of untyped nil');
       if (Array.isArray(value) || typeof value === 'string') {
         const i = int('index', key);
@@ -326,7 +351,8 @@ export const FUNCTIONS: Record<string, Fn> = {
     }
     return value;
   },
-  len: (v) => {
+  len: (given) => {
+    const v = plain(given);
     if (typeof v === 'string' || Array.isArray(v)) return v.length;
     if (v && typeof v === 'object') return Object.keys(v).length;
     throw new TemplateError(`len of ${printValue(v)}`);
@@ -349,8 +375,8 @@ export const FUNCTIONS: Record<string, Fn> = {
       .join(''),
   println: (...args) => `${args.map(printValue).join(' ')}\n`,
   printf: (format, ...args) => printf(str('printf', format), ...args),
-  eq: (a, ...others) => others.some((b) => a === b),
-  ne: (a, b) => a !== b,
+  eq: (a, ...others) => others.some((b) => plain(a) === plain(b)),
+  ne: (a, b) => plain(a) !== plain(b),
   lt: (a, b) => compare('lt', a, b) < 0,
   le: (a, b) => compare('le', a, b) <= 0,
   gt: (a, b) => compare('gt', a, b) > 0,
@@ -363,6 +389,7 @@ export const FUNCTIONS: Record<string, Fn> = {
 function field(dot: unknown, path: string[], args: unknown[], final: boolean): unknown {
   let value = dot;
   path.forEach((name, i) => {
+    if (value instanceof TextMap) value = value.map;
     if (value === null || value === undefined || typeof value !== 'object')
       throw new TemplateError(`can't evaluate field ${name} in type ${typeName(value)}`);
     const record = value as Record<string, unknown>;
