@@ -28,6 +28,9 @@ import type { VerifyOptions } from './commands/verify.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+const FORMAT_HELP =
+  "print with a Go template, as docker's --format: '{{.Name}}', 'table {{.Name}}\\t{{.Size}}', 'json' (fields: docs/CLI.md)";
+
 /**
  * Every volume name a user gives is checked here, by Docker's rule, while the command line is parsed:
  * before any session, engine call or file (exit 2 naming the name). `role` names it in the message.
@@ -87,6 +90,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('-q, --quiet', 'only print volume names')
     .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
+    .option('--format <template>', FORMAT_HELP)
     .action(async (options: LsOptions, command: Command) =>
       (await import('./commands/ls.ts')).ls(await sessionFor(command), options),
     );
@@ -96,7 +100,8 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .description('everything about volumes: engine details, users, creator of anonymous volumes')
     .addArgument(volumeArgument('<volume...>', 'volume names'))
     .option('--json', 'print JSON')
-    .action(async (names: string[], options: { json?: boolean }, command: Command) =>
+    .option('-f, --format <template>', FORMAT_HELP)
+    .action(async (names: string[], options: { json?: boolean; format?: string }, command: Command) =>
       (await import('./commands/inspect.ts')).inspect(await sessionFor(command), names, options),
     );
 
@@ -107,6 +112,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .addOption(new Option('--type <type>', 'only mounts of this type').choices(['volume', 'bind', 'tmpfs']))
     .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
+    .option('--format <template>', FORMAT_HELP)
     .action(async (options: MountsOptions, command: Command) =>
       (await import('./commands/mounts.ts')).mounts(await sessionFor(command), options),
     );
@@ -281,15 +287,36 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       '--adopt',
       "claim for the current engine the backups made before Stowage told engines apart under its engine ID (only when they are this engine's)",
     )
+    .option('-q, --quiet', 'only print backup IDs')
     .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
+    .option('--format <template>', FORMAT_HELP)
     .action(async (volume: string | undefined, options: BackupsOptions, command: Command) =>
       (await import('./commands/backups.ts')).backups(await sessionFor(command), volume, options),
     );
 
   program
+    .command('completion')
+    .description('print a shell completion script: source <(stowage completion bash)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: string) =>
+      (await import('./commands/complete.ts')).completion(program, shell, (text) =>
+        process.stdout.write(text),
+      ),
+    );
+
+  // The completion scripts' way to the engine's volume names: hidden, fast, silent when no engine answers.
+  program
+    .command('__complete', { hidden: true })
+    .argument('<what>', 'volumes')
+    .action(async (_what: string, _options, command: Command) =>
+      (await import('./commands/complete.ts')).completeVolumes(() => sessionFor(command)),
+    );
+
+  program
     .command('schedules')
     .description('backup schedules (config file and volume labels) with next fire, last run and lateness')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) =>
       (await import('./commands/schedules.ts')).schedules(await sessionFor(command), options),
@@ -301,6 +328,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .option('--schedule <name>', 'only this schedule')
     .option('--volume <name>', 'only this volume', volumeName())
     .option('--limit <n>', 'at most this many runs', '50')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: RunsOptions, command: Command) =>
       (await import('./commands/schedules.ts')).runs(await sessionFor(command), options),
@@ -310,6 +338,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('run-now')
     .description('run a schedule now in this process (backup, verify, retention), as the daemon would')
     .argument('<schedule>', 'schedule name (`stowage schedules` lists them)')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (name: string, options: { json?: boolean }, command: Command) =>
       (await import('./commands/schedules.ts')).runNow(await sessionFor(command), name, options),
@@ -326,6 +355,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
       'keep=last:N,hourly:N,daily:N,weekly:N,monthly:N,yearly:N (each rule optional, at least one)',
     )
     .option('--dry-run', 'print what would be removed and what is kept, and why; remove nothing')
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (volume: string | undefined, options: ForgetOptions, command: Command) =>
       (await import('./commands/forget.ts')).forget(await sessionFor(command), volume, options),
@@ -485,6 +515,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
     .command('ls')
     .description("the plugin's volumes from its state: type, mounts, backup policy")
     .option('--root <dir>', "the plugin's state and volumes (default: <data-dir>/plugin)")
+    .option('--no-trunc', "don't truncate: full volume names, tables as wide as their cells")
     .option('--json', 'print JSON')
     .action(async (options: { root?: string; json?: boolean }, command: Command) =>
       (await import('./commands/plugin.ts')).pluginLs(await sessionFor(command), options),
@@ -527,7 +558,7 @@ function buildProgram(sessionFor: (command: Command) => Promise<CliSession>): Co
 }
 
 /** Commands that only read: they leave no trace on disk (no data folder, catalog or cache file). */
-const READ_ONLY = new Set(['ls', 'inspect', 'mounts', 'info', 'mount-spec check', 'plugin ls']);
+const READ_ONLY = new Set(['ls', 'inspect', 'mounts', 'info', 'mount-spec check', 'plugin ls', '__complete']);
 
 /** `ls`, `mount-spec check`: the command's name under the program. */
 function commandPath(command: Command): string {

@@ -7,6 +7,11 @@ export interface Output {
   /** Progress, notes and warnings: never mixed into results. */
   note(text: string): void;
   json(value: unknown): void;
+  /**
+   * A `--format` template's output, as is: its tabs and newlines are the user's layout; every other control
+   * character is escaped, so a label cannot recolour or retitle the terminal.
+   */
+  formatted(text: string): void;
   table(headers: readonly string[], rows: readonly (readonly string[])[], options?: TableOptions): void;
   /** A volume name for a table cell: anonymous ones shortened (`3c5e…e5a1`) unless `--no-trunc`. */
   volumeName(name: string): string;
@@ -55,6 +60,7 @@ export function consoleOutput(
     write: (text) => void stdout.write(line(text)),
     note: (text) => void stderr.write(line(text)),
     json: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    formatted: (text) => void stdout.write(text.replace(UNSAFE_BUT_LAYOUT, (c) => escapeControls(c))),
     table: (headers, rows, table = {}) =>
       void stdout.write(
         formatTable(headers, rows, truncating ? (options.columns ?? tableWidth(stdout)) : undefined, table),
@@ -62,6 +68,9 @@ export function consoleOutput(
     volumeName: (name) => (truncating ? shortVolumeName(name) : name),
   };
 }
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_BUT_LAYOUT = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/gu;
 
 const GAP = 3;
 /** A column is never cut narrower than this (or its header). */

@@ -36,3 +36,41 @@ export function checkVolumeName(name: string, role = 'volume'): string {
   }
   return name;
 }
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/**
+ * Orders volume names as `docker volume ls` does (github.com/fvbommel/sortorder NaturalLess): runs of
+ * digits compare as numbers (`vol-9` before `vol-10`), digits before other characters, everything else by
+ * code unit (upper case before lower). Names are ASCII by Docker's rule, so code units are its bytes.
+ */
+export function compareVolumeNames(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    const da = isDigit(ca);
+    const db = isDigit(cb);
+    if (da !== db) return da ? -1 : 1;
+    if (!da) {
+      if (ca !== cb) return ca < cb ? -1 : 1;
+      i++;
+      j++;
+      continue;
+    }
+    while (i < a.length && a[i] === '0') i++;
+    while (j < b.length && b[j] === '0') j++;
+    const startA = i;
+    const startB = j;
+    while (i < a.length && isDigit(a.charCodeAt(i))) i++;
+    while (j < b.length && isDigit(b.charCodeAt(j))) j++;
+    if (i - startA !== j - startB) return i - startA < j - startB ? -1 : 1;
+    const na = a.slice(startA, i);
+    const nb = b.slice(startB, j);
+    if (na !== nb) return na < nb ? -1 : 1;
+    // Equal numbers: the one with fewer leading zeros first.
+    if (startA !== startB) return startA < startB ? -1 : 1;
+  }
+  return a.length - i === b.length - j ? 0 : a.length - i < b.length - j ? -1 : 1;
+}

@@ -4,6 +4,7 @@
  */
 import { invalid } from '../core/errors.ts';
 import { compareText, parseDuration, parseSize } from '../core/units.ts';
+import { compareVolumeNames } from '../core/volume-name.ts';
 import type { VolumeFilters } from '../engine/contract.ts';
 import type { VolumeRecord } from './volume-record.ts';
 
@@ -98,7 +99,8 @@ export function applyQuery(records: VolumeRecord[], query: VolumeQuery, now = Da
 }
 
 function comparator(key: SortKey): (a: VolumeRecord, b: VolumeRecord) => number {
-  const byName = (a: VolumeRecord, b: VolumeRecord) => compareText(a.name, b.name);
+  // Docker's order for names (natural: vol-9 before vol-10), so `ls` lists as `docker volume ls` does.
+  const byName = (a: VolumeRecord, b: VolumeRecord) => compareVolumeNames(a.name, b.name);
   switch (key) {
     case 'name':
       return byName;

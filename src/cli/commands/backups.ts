@@ -1,6 +1,8 @@
 import { scanTarget } from '../../backup/backup-catalog.ts';
 import { formatAge, formatBytes } from '../../core/units.ts';
 import { LocalTarget } from '../../targets/local-target.ts';
+import { parseFormat, renderFormat } from '../format.ts';
+import { BACKUP_FIELDS, backupRow } from '../format-rows.ts';
 import type { CliSession } from '../session.ts';
 import { plural } from '../../core/terminal-text.ts';
 
@@ -8,6 +10,8 @@ export interface BackupsOptions {
   scan?: string;
   adopt?: boolean;
   json?: boolean;
+  format?: string;
+  quiet?: boolean;
 }
 
 /**
@@ -20,6 +24,7 @@ export async function backups(
   volume: string | undefined,
   options: BackupsOptions,
 ): Promise<void> {
+  const format = parseFormat(options.format);
   const catalog = session.catalog();
   if (options.scan) {
     const engineId = await session.engineInfo().then(
@@ -45,6 +50,11 @@ export async function backups(
   const labels = catalog.engines.labels(records.map((r) => r.engineId));
   if (options.json) return session.out.json(records.map((r) => ({ ...r, engine: labels.get(r.engineId)! })));
   const now = Date.now();
+  if (format) {
+    const rows = records.map((r) => backupRow(r, labels.get(r.engineId)!, now));
+    return session.out.formatted(renderFormat(format, rows, BACKUP_FIELDS));
+  }
+  if (options.quiet) return session.out.formatted(records.map((r) => `${r.id}\n`).join(''));
   session.out.table(
     ['ID', 'ENGINE', 'VOLUME', 'AGE', 'FILES', 'SIZE', 'ARCHIVE', 'VERIFIED', 'LOCATION'],
     records.map((r) => [

@@ -2,14 +2,17 @@ import { catalogExists } from '../../catalog/catalog.ts';
 import { escapeControls } from '../../core/terminal-text.ts';
 import { formatBytes } from '../../core/units.ts';
 import { inspectVolume, type VolumeDetails } from '../../inventory/volume-details.ts';
+import { parseFormat, renderFormat } from '../format.ts';
+import { INSPECT_FIELDS, inspectRow } from '../format-rows.ts';
 import type { CliSession } from '../session.ts';
 import { volumeDetailsJson } from '../../inventory/volume-json.ts';
 
 export async function inspect(
   session: CliSession,
   names: string[],
-  options: { json?: boolean },
+  options: { json?: boolean; format?: string },
 ): Promise<void> {
+  const format = parseFormat(options.format);
   const engine = session.engine();
   const inventory = session.inventory();
   // All names are looked up before anything prints, so one unknown name fails the command cleanly.
@@ -17,6 +20,7 @@ export async function inspect(
   const catalog = catalogExists(session.dataDir) ? session.catalog() : undefined;
   const details = await Promise.all(names.map((name) => inspectVolume(engine, inventory, name, { catalog })));
   if (options.json) return session.out.json(details.map(volumeDetailsJson));
+  if (format) return session.out.formatted(renderFormat(format, details.map(inspectRow), INSPECT_FIELDS));
   session.out.write(details.map(describe).join('\n'));
 }
 

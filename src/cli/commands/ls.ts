@@ -2,6 +2,8 @@ import { formatAge, formatBytes } from '../../core/units.ts';
 import { parseVolumeQuery } from '../../inventory/volume-query.ts';
 import { volumeJson } from '../../inventory/volume-json.ts';
 import type { VolumeRecord } from '../../inventory/volume-record.ts';
+import { parseFormat, renderFormat } from '../format.ts';
+import { LS_FIELDS, lsRow } from '../format-rows.ts';
 import type { CliSession } from '../session.ts';
 
 export interface LsOptions {
@@ -14,14 +16,20 @@ export interface LsOptions {
   size: boolean;
   quiet?: boolean;
   json?: boolean;
+  format?: string;
 }
 
 export async function ls(session: CliSession, options: LsOptions): Promise<void> {
-  const query = parseVolumeQuery({ ...options, sizes: options.size && !options.quiet });
+  const format = parseFormat(options.format);
+  // Sizes cost a walk of every volume: measured only when shown (a template that reads .Size or .).
+  const showsSize = format ? format.reads('Size') || format.reads('SizeBytes') : !options.quiet;
+  const query = parseVolumeQuery({ ...options, sizes: options.size && showsSize });
   const records = await session.inventory().list(query);
   const { out } = session;
   if (options.json) return out.json(records.map(volumeJson));
-  if (options.quiet) return out.write(records.map((r) => r.name).join('\n'));
+  // As `docker volume ls`: a template wins over -q; no volumes, no lines.
+  if (format) return out.formatted(renderFormat(format, records.map(lsRow), LS_FIELDS));
+  if (options.quiet) return out.formatted(records.map((r) => `${r.name}\n`).join(''));
   const now = Date.now();
   const sizeColumn = query.sizes ? ['SIZE'] : [];
   out.table(

@@ -1,14 +1,18 @@
 import { formatBytes } from '../../core/units.ts';
 import { listMounts, sharedVolumes } from '../../inventory/mount-listing.ts';
+import { parseFormat, renderFormat } from '../format.ts';
+import { MOUNT_FIELDS, mountRow, SHARED_FIELDS, sharedRow } from '../format-rows.ts';
 import type { CliSession } from '../session.ts';
 
 export interface MountsOptions {
   shared?: boolean;
   type?: 'volume' | 'bind' | 'tmpfs';
   json?: boolean;
+  format?: string;
 }
 
 export async function mounts(session: CliSession, options: MountsOptions): Promise<void> {
+  const format = parseFormat(options.format);
   const rows = (await listMounts(session.engine())).filter(
     (row) => !options.type || row.type === options.type,
   );
@@ -16,6 +20,7 @@ export async function mounts(session: CliSession, options: MountsOptions): Promi
   if (options.shared) {
     const shared = sharedVolumes(rows);
     if (options.json) return out.json(shared);
+    if (format) return out.formatted(renderFormat(format, shared.map(sharedRow), SHARED_FIELDS));
     return out.table(
       ['VOLUME', 'CONTAINERS', 'WRITERS'],
       shared.map((s) => [
@@ -27,6 +32,7 @@ export async function mounts(session: CliSession, options: MountsOptions): Promi
     );
   }
   if (options.json) return out.json(rows);
+  if (format) return out.formatted(renderFormat(format, rows.map(mountRow), MOUNT_FIELDS));
   out.table(
     ['CONTAINER', 'STATE', 'TYPE', 'SOURCE', 'DESTINATION', 'MODE', 'PROPAGATION', 'DETAILS'],
     rows.map((r) => [
