@@ -84,8 +84,9 @@ export function formatAge(ms: number): string {
 }
 
 /**
- * Orders text by code units, as Docker sorts names. Deliberately not localeCompare: that loads ICU's
- * collator, which costs more start-up time than a whole listing.
+ * Orders text by code units (volume names in `ls` follow the docker CLI's natural order instead:
+ * `compareVolumeNames` in volume-name.ts). Deliberately not localeCompare: that loads ICU's collator, which
+ * costs more start-up time than a whole listing.
  */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
