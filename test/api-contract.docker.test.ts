@@ -12,7 +12,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { engineAvailable, fillVolume, SKIP_REASON, TestSession } from './support/engine.ts';
 import { contractClient } from './support/openapi-contract.ts';
 
 interface Job {
@@ -105,7 +105,7 @@ describe('the API contract', { skip: !engineAvailable() && SKIP_REASON, timeout:
 
   before(async () => {
     s.volume(volume);
-    dockerOk('run', '--rm', '-v', `${volume}:/d`, IMAGE, 'sh', '-c', 'echo kept > /d/file');
+    fillVolume(volume, 'echo kept > /d/file');
     s.volume(busy);
     // `sleep` as PID 1 ignores SIGTERM: stopping it takes the full grace period, so a backup with
     // `stop: true` of its volume is still running when the next request arrives.

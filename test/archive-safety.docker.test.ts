@@ -15,7 +15,15 @@ import { quoteName } from '../src/archive/problem-list.ts';
 import { MAX_PATH_BYTES } from '../src/archive/safety-rules.ts';
 import { buildTar, chunked, memorySink } from '../src/archive/testing/tar-fixtures.ts';
 import type { FixtureEntry } from '../src/archive/testing/tar-fixtures.ts';
-import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import {
+  docker,
+  dockerOk,
+  engineAvailable,
+  fillVolume,
+  IMAGE,
+  SKIP_REASON,
+  TestSession,
+} from './support/engine.ts';
 
 const root: FixtureEntry = { name: './', type: 'directory', mode: 0o755 };
 const DEEP = `./${'d/'.repeat(3000)}f`;
@@ -117,16 +125,7 @@ describe(
     test('verify --restore-test refuses devices as restore does, and accepts them with --allow-devices', () => {
       const volume = `devices-${s.id}`;
       s.volume(volume);
-      dockerOk(
-        'run',
-        '--rm',
-        '-v',
-        `${volume}:/d`,
-        IMAGE,
-        'sh',
-        '-c',
-        'mknod /d/null c 1 3 && echo ok > /d/f',
-      );
+      fillVolume(volume, 'mknod /d/null c 1 3 && echo ok > /d/f');
       const [made] = s.json<{ backups: { id: number; archive: string }[] }>([
         'backup',
         volume,
@@ -208,7 +207,7 @@ describe(
     test('verify PATH records the result in the catalog, as verify ID does', () => {
       const volume = `verified-${s.id}`;
       s.volume(volume);
-      dockerOk('run', '--rm', '-v', `${volume}:/d`, IMAGE, 'sh', '-c', 'echo hi > /d/f');
+      fillVolume(volume, 'echo hi > /d/f');
       const [made] = s.json<{ backups: { id: number; archive: string }[] }>([
         'backup',
         volume,
@@ -269,16 +268,7 @@ describe(
     test('the daemon judges by the same rules: API verify reports devices, API restore --path of nothing fails not-found', async () => {
       const volume = `api-${s.id}`;
       s.volume(volume);
-      dockerOk(
-        'run',
-        '--rm',
-        '-v',
-        `${volume}:/d`,
-        IMAGE,
-        'sh',
-        '-c',
-        'mknod /d/null c 1 3 && echo ok > /d/f',
-      );
+      fillVolume(volume, 'mknod /d/null c 1 3 && echo ok > /d/f');
       const [made] = s.json<{ backups: { id: number }[] }>(['backup', volume, '--to', folder]).backups;
       const port = 21_000 + Math.floor(Math.random() * 2000);
       const daemon = await s.daemon(port);

@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import {
+  docker,
+  dockerOk,
+  engineAvailable,
+  fillVolume,
+  IMAGE,
+  SKIP_REASON,
+  TestSession,
+} from './support/engine.ts';
 
 /**
  * Every entry of a volume as `ls -l`-like lines plus file checksums: what a user would compare. Busybox's
@@ -75,7 +83,7 @@ describe(
         // The volume root's own owner and mode matter too: PostgreSQL refuses a data folder it does not own.
         'chown 100:102 . && chmod 0750 .',
       ].join(' && ');
-      dockerOk('run', '--rm', '-v', `${source}:/d`, IMAGE, 'sh', '-c', setup);
+      fillVolume(source, setup);
     });
     after(() => {
       s.cleanup();
@@ -172,7 +180,7 @@ describe(
     test('restore refuses a non-empty volume unless --force, which keeps a safety backup', () => {
       const target = `busy-${s.id}`;
       s.volume(target);
-      dockerOk('run', '--rm', '-v', `${target}:/d`, IMAGE, 'sh', '-c', 'echo old > /d/old.txt');
+      fillVolume(target, 'echo old > /d/old.txt');
       const refused = s.stowage(['restore', archive, '--to', target]);
       assert.equal(refused.status, 4);
       assert.match(refused.stderr, /volume is not empty/);
@@ -223,16 +231,7 @@ describe(
       // A slow backup interrupted while the container is stopped: it must come back, and no archive stays.
       const big = `big-${s.id}`;
       s.volume(big);
-      dockerOk(
-        'run',
-        '--rm',
-        '-v',
-        `${big}:/d`,
-        IMAGE,
-        'sh',
-        '-c',
-        'head -c 400000000 /dev/urandom > /d/blob',
-      );
+      fillVolume(big, 'head -c 400000000 /dev/urandom > /d/blob');
       s.container(`bigwriter-${s.id}`, ['-v', `${big}:/d`]);
       const interrupted = mkdtempSync(join(tmpdir(), 'interrupted-'));
       const child = spawn(
@@ -339,16 +338,7 @@ describe(
     test('devices are recorded at backup and refused at restore unless --allow-devices', () => {
       const devices = `dev-${s.id}`;
       s.volume(devices);
-      dockerOk(
-        'run',
-        '--rm',
-        '-v',
-        `${devices}:/d`,
-        IMAGE,
-        'sh',
-        '-c',
-        'mknod /d/null c 1 3 && echo ok > /d/f',
-      );
+      fillVolume(devices, 'mknod /d/null c 1 3 && echo ok > /d/f');
       // A socket too (busybox cannot make one): bound from this host in the volume's folder, the engine being local.
       const Mountpoint = dockerOk('volume', 'inspect', '-f', '{{.Mountpoint}}', devices);
       const bound = spawnSync('python3', [

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { dockerOk, engineAvailable, fillVolume, SKIP_REASON, TestSession } from './support/engine.ts';
 import { contractClient } from './support/openapi-contract.ts';
 
 describe(
@@ -30,16 +30,7 @@ describe(
 
     before(() => {
       s.volume(volume);
-      dockerOk(
-        'run',
-        '--rm',
-        '-v',
-        `${volume}:/d`,
-        IMAGE,
-        'sh',
-        '-c',
-        'head -c 500000000 /dev/urandom > /d/blob',
-      );
+      fillVolume(volume, 'head -c 500000000 /dev/urandom > /d/blob');
       s.container(user, ['-v', `${volume}:/d`]);
       // A schedule that fires once a year: the test starts its run by hand.
       writeFileSync(

@@ -17,7 +17,15 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/chromium.ts';
-import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import {
+  docker,
+  dockerOk,
+  engineAvailable,
+  fillVolume,
+  IMAGE,
+  SKIP_REASON,
+  TestSession,
+} from './support/engine.ts';
 import { freePort, stopPid, waitFor } from './support/loopback.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -63,7 +71,7 @@ describe('the dashboard in a browser', { skip: !engineAvailable() && SKIP_REASON
     s.volume(orphan);
     // A schedule the backups page can run now: once a year, so it never fires by itself during the test.
     s.volume(nightly);
-    dockerOk('run', '--rm', '-v', `${nightly}:/d`, IMAGE, 'sh', '-c', 'echo nightly > /d/night.txt');
+    fillVolume(nightly, 'echo nightly > /d/night.txt');
     writeFileSync(
       join(s.dataDir, 'config.yaml'),
       `schedules:\n  - name: ${schedule}\n    cron: '0 0 1 1 *'\n    volumes: [${nightly}]\n`,

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { dockerOk, engineAvailable, fillVolume, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
 
 interface BackupJson {
   backups: { id: number; archive: string }[];
@@ -47,7 +47,7 @@ describe('forget on a real engine', { skip: !engineAvailable() && SKIP_REASON, t
   };
   const catalogIds = (name: string) => s.json<Record[]>(['backups', name]).map((r) => r.id);
   const backup = (name: string, content: string) => {
-    dockerOk('run', '--rm', '-v', `${name}:/d`, IMAGE, 'sh', '-c', `echo ${content} > /d/state.txt`);
+    fillVolume(name, `echo ${content} > /d/state.txt`);
     const made = s.json<BackupJson>(['backup', name, '--to', folder]).backups[0]!;
     archives.set(made.id, made.archive);
     return made.id;

@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basePackages, buildStowageImage, dockerfileInstructions, finalStage } from '../scripts/image.ts';
-import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import {
+  docker,
+  dockerOk,
+  engineAvailable,
+  fillVolume,
+  IMAGE,
+  SKIP_REASON,
+  TestSession,
+} from './support/engine.ts';
 import { freePort } from './support/loopback.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -26,7 +34,7 @@ describe('the container image', { skip: !engineAvailable() && SKIP_REASON, timeo
   before(() => {
     buildStowageImage(process.env);
     s.volume(source);
-    dockerOk('run', '--rm', '-v', `${source}:/d`, IMAGE, 'sh', '-c', 'echo hello > /d/greeting');
+    fillVolume(source, 'echo hello > /d/greeting');
   });
   after(() => {
     s.cleanup();

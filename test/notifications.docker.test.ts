@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { engineAvailable, fillVolume, SKIP_REASON, TestSession } from './support/engine.ts';
 import { startHttpReceiver, startSmtpReceiver, type SmtpReceiver } from './support/notification-receivers.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -47,7 +47,7 @@ describe(
       deadPort = dead.port;
       await dead.close(); // nothing listens there any more
       s.volume(data);
-      dockerOk('run', '--rm', '-v', `${data}:/d`, IMAGE, 'sh', '-c', 'echo "precious" > /d/file');
+      fillVolume(data, 'echo "precious" > /d/file');
       const mail = `smtp://stowage:${password}@127.0.0.1:${smtp.port}/?from=stowage@example.com&to=ops@example.com&tls=none`;
       writeFileSync(
         join(s.dataDir, 'config.yaml'),

@@ -16,7 +16,7 @@ import type { RunNotification } from '../src/notify/notification.ts';
 import { runSchedule, type RunDependencies } from '../src/schedules/run-schedule.ts';
 import type { Schedule } from '../src/schedules/schedule.ts';
 import { VolumeLimiter } from '../src/schedules/volume-limiter.ts';
-import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { docker, dockerOk, engineAvailable, fillVolume, SKIP_REASON, TestSession } from './support/engine.ts';
 
 const schedule = (fields: Partial<Schedule>): Schedule => ({
   name: 'nightly',
@@ -47,7 +47,7 @@ function volume(s: TestSession, name: string, labels: Record<string, string> = {
   if (docker('volume', 'inspect', name).status === 0)
     throw new Error(`volume ${name} already exists in the private engine`);
   s.volume(name, ...Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]));
-  dockerOk('run', '--rm', '-v', `${name}:/d`, IMAGE, 'sh', '-c', `echo "hello from ${name}" > /d/hello.txt`);
+  fillVolume(name, `echo "hello from ${name}" > /d/hello.txt`);
 }
 
 /**

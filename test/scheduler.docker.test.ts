@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG, type ScheduleConfig, type StowageConfig } from '../src/
 import { connectEngine } from '../src/engine/docker-engine.ts';
 import { JobRegistry, type Job } from '../src/jobs/job-registry.ts';
 import { startScheduler } from '../src/schedules/scheduler.ts';
-import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { docker, engineAvailable, fillVolume, SKIP_REASON, TestSession } from './support/engine.ts';
 
 const scheduleConfig = (fields: Partial<ScheduleConfig>): ScheduleConfig => ({
   name: 'nightly',
@@ -42,7 +42,7 @@ function volume(s: TestSession, name: string, labels: Record<string, string> = {
   if (docker('volume', 'inspect', name).status === 0)
     throw new Error(`volume ${name} already exists in the private engine`);
   s.volume(name, ...Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]));
-  dockerOk('run', '--rm', '-v', `${name}:/d`, IMAGE, 'sh', '-c', `echo "hello from ${name}" > /d/hello.txt`);
+  fillVolume(name, `echo "hello from ${name}" > /d/hello.txt`);
 }
 
 /**

@@ -12,7 +12,15 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openCatalog } from '../src/catalog/catalog.ts';
-import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import {
+  docker,
+  dockerOk,
+  engineAvailable,
+  fillVolume,
+  IMAGE,
+  SKIP_REASON,
+  TestSession,
+} from './support/engine.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -128,8 +136,7 @@ describe('schedules in the daemon', { skip: !engineAvailable() && SKIP_REASON, t
     s.volume(A, '--label', `stowage.test-sched=${s.id}`);
     s.volume(B, '--label', 'stowage.backup.schedule=*/3 * * * * *', '--label', 'stowage.backup.keep=last:3');
     s.volume(C);
-    for (const v of [A, B, C])
-      dockerOk('run', '--rm', '-v', `${v}:/d`, IMAGE, 'sh', '-c', `echo "data of ${v}" > /d/file`);
+    for (const v of [A, B, C]) fillVolume(v, `echo "data of ${v}" > /d/file`);
     writeFileSync(join(s.dataDir, 'config.yaml'), config(webhookPort, true));
     // The yearly schedule last fired long ago, as if the daemon had been down since: it must catch up once.
     const catalog = openCatalog(s.dataDir);

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { dockerOk, engineAvailable, fillVolume, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
 import { freePort, waitFor } from './support/loopback.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -32,16 +32,7 @@ describe('the single executable', { skip: !engineAvailable() && SKIP_REASON, tim
   before(() => {
     assert.ok(existsSync(executable), `${executable} is missing: run \`npm run build\` first`);
     s.volume(source);
-    dockerOk(
-      'run',
-      '--rm',
-      '-v',
-      `${source}:/d`,
-      IMAGE,
-      'sh',
-      '-c',
-      'echo hello > /d/greeting && mkdir /d/sub && echo x > /d/sub/f',
-    );
+    fillVolume(source, 'echo hello > /d/greeting && mkdir /d/sub && echo x > /d/sub/f');
   });
   after(() => {
     s.cleanup();

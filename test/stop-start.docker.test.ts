@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { docker, dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import {
+  docker,
+  dockerOk,
+  engineAvailable,
+  fillVolume,
+  IMAGE,
+  SKIP_REASON,
+  TestSession,
+} from './support/engine.ts';
 
 /** A process that ignores SIGTERM: `docker stop` has to wait the whole grace period, then kill it. */
 const STUBBORN = ['sh', '-c', 'trap "" TERM; while true; do sleep 1; done'];
@@ -59,16 +67,7 @@ describe(
 
     before(() => {
       s.volume(source);
-      dockerOk(
-        'run',
-        '--rm',
-        '-v',
-        `${source}:/d`,
-        IMAGE,
-        'sh',
-        '-c',
-        'mkdir /d/a && echo new > /d/a/f && echo x > /d/x',
-      );
+      fillVolume(source, 'mkdir /d/a && echo new > /d/a/f && echo x > /d/x');
       archive = String(s.json<{ backups: { id: number }[] }>(['backup', source]).backups[0]!.id);
     });
 
@@ -128,7 +127,7 @@ describe(
     test('restore --force is refused, naming them, while containers run on the volume; --stop restores and restarts them', () => {
       const volume = `stop-target-${s.id}`;
       s.volume(volume);
-      dockerOk('run', '--rm', '-v', `${volume}:/d`, IMAGE, 'sh', '-c', 'echo old > /d/old');
+      fillVolume(volume, 'echo old > /d/old');
       const app = `app-${s.id}`;
       const parked = `parked-${s.id}`;
       s.container(app, ['-v', `${volume}:/d`]);
@@ -168,16 +167,7 @@ describe(
     test('restore --force into a volume only stopped containers reference needs neither --stop nor docker rm', () => {
       const volume = `stop-idle-${s.id}`;
       s.volume(volume);
-      dockerOk(
-        'run',
-        '--rm',
-        '-v',
-        `${volume}:/d`,
-        IMAGE,
-        'sh',
-        '-c',
-        'mkdir -p /d/deep/er && echo old > /d/deep/er/f && echo old > /d/.hidden',
-      );
+      fillVolume(volume, 'mkdir -p /d/deep/er && echo old > /d/deep/er/f && echo old > /d/.hidden');
       const parked = `idle-${s.id}`;
       s.container(parked, ['-v', `${volume}:/d`], ['true'], false);
 
@@ -202,7 +192,7 @@ describe(
     test('a failed restore --force --stop still starts the containers again', () => {
       const volume = `stop-fail-${s.id}`;
       s.volume(volume);
-      dockerOk('run', '--rm', '-v', `${volume}:/d`, IMAGE, 'sh', '-c', 'echo old > /d/old');
+      fillVolume(volume, 'echo old > /d/old');
       const app = `failing-app-${s.id}`;
       s.container(app, ['-v', `${volume}:/d`]);
       const startedBefore = startedAt(app);
@@ -247,7 +237,7 @@ describe(
     test('the API restore takes stop: the running user is stopped and started again', async () => {
       const volume = `stop-api-${s.id}`;
       s.volume(volume);
-      dockerOk('run', '--rm', '-v', `${volume}:/d`, IMAGE, 'sh', '-c', 'echo old > /d/old');
+      fillVolume(volume, 'echo old > /d/old');
       const app = `api-app-${s.id}`;
       s.container(app, ['-v', `${volume}:/d`]);
       const startedBefore = startedAt(app);

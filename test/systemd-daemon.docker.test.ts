@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dockerOk, engineAvailable, IMAGE, SKIP_REASON, TestSession } from './support/engine.ts';
+import { dockerOk, engineAvailable, fillVolume, SKIP_REASON, TestSession } from './support/engine.ts';
 import { ensureCommands } from './support/loopback.ts';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'stowage.cjs');
@@ -53,16 +53,7 @@ describe(
     before(async () => {
       ensureCommands({ setpriv: 'util-linux', unshare: 'util-linux', python3: 'python3-minimal' });
       s.volume(volume);
-      dockerOk(
-        'run',
-        '--rm',
-        '-v',
-        `${volume}:/d`,
-        IMAGE,
-        'sh',
-        '-c',
-        'echo kept > /d/file; mkdir /d/private',
-      );
+      fillVolume(volume, 'echo kept > /d/file; mkdir /d/private');
       // A socket in a folder only uid 999 may enter, as a database's volume has (the engine runs here).
       const mountpoint = dockerOk('volume', 'inspect', '--format', '{{.Mountpoint}}', volume);
       const made = spawnSync('python3', [

@@ -40,6 +40,11 @@ export function dockerOk(...args: string[]): string {
   return result.stdout.trim();
 }
 
+/** Runs `script` with `sh -c` in a throwaway container of the test image that mounts `volume` at /d. */
+export function fillVolume(volume: string, script: string): string {
+  return dockerOk('run', '--rm', '-v', `${volume}:/d`, IMAGE, 'sh', '-c', script);
+}
+
 interface InspectedMount {
   Name?: string;
   Source: string;
