@@ -13,6 +13,7 @@ import {
   docker,
   dockerOk,
   engineAvailable,
+  fillVolume,
   SKIP_REASON,
   TestSession,
   type Result,
@@ -208,6 +209,37 @@ describe('a user mistake gets a message, not a stack', { skip: !engineAvailable(
     );
     assert.equal(dockerOk('ps', '-aq', '--filter', 'label=stowage.helper'), '', 'no helper container left');
     assert.deepEqual(s.json<unknown[]>(['backups', big]), []);
+  });
+
+  test('Ctrl-C during a restore ends the upload, removes the volume it created and exits 130', async () => {
+    const big = `err-restore-src-${s.id}`;
+    const copy = `err-restore-copy-${s.id}`;
+    s.volume(big);
+    // Enough data that the restore is still uploading when the interrupt arrives.
+    fillVolume(big, 'for i in 1 2 3 4 5 6 7 8; do head -c 50000000 /dev/urandom > /d/f$i; done');
+    const archive = s.json<{ backups: { archive: string }[] }>([
+      'backup',
+      big,
+      '--to',
+      join(s.dataDir, 'src'),
+    ]).backups[0]!.archive;
+    const child = spawn(
+      process.execPath,
+      [join(root, 'src/cli/bin.ts'), '--data-dir', s.dataDir, 'restore', archive, '--to', copy],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    // The volume is created once the whole archive was checked, just before the upload: press Ctrl-C then.
+    while (docker('volume', 'inspect', copy).status !== 0 && child.exitCode === null) await sleep(20);
+    assert.equal(child.exitCode, null, `the restore ended before it could be interrupted: ${stderr}`);
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /stowage: interrupted by SIGINT; cleaned up/);
+    assertNoStack({ status: 130, stdout: '', stderr });
+    assert.notEqual(docker('volume', 'inspect', copy).status, 0, 'the volume the restore created is gone');
+    assert.equal(dockerOk('ps', '-aq', '--filter', 'label=stowage.helper'), '', 'no helper container left');
   });
 });
 

@@ -76,6 +76,8 @@ export async function restoreArchive(
     ...(request.path !== undefined ? { path: request.path } : {}),
   });
   if (!plan.ok) throw refusal(source.label, plan);
+  // Interrupted while the archive was being checked: nothing was written yet.
+  request.signal?.throwIfAborted();
 
   const lock = lockVolume(context.dataDir, context.engineInfo.id, volumeName, 'restore');
   const journal = new RunJournal(context.dataDir, engine.endpoint, `restore ${volumeName}`);
@@ -107,7 +109,8 @@ export async function restoreArchive(
         await emptyVolume(engine, volume, journal);
       }
       try {
-        await write(engine, volume.name, source, plan, journal);
+        request.signal?.throwIfAborted();
+        await write(engine, volume.name, source, plan, journal, request.signal);
       } catch (error) {
         await rollBack(context, volume, { created, safetyBackup }, journal).catch((rollbackError: Error) => {
           notes.push(`could not put ${volume.name} back as it was: ${rollbackError.message}`);
@@ -171,6 +174,7 @@ async function write(
   source: ArchiveSource,
   plan: RestorePlan,
   journal: RunJournal,
+  signal?: AbortSignal,
 ): Promise<void> {
   const request = {
     mounts: [{ volume, target: HELPER_MOUNT, readOnly: false }],
@@ -189,6 +193,11 @@ async function write(
       const uploads = [first, second].map((helper, index) =>
         engine.containers.putArchive(helper, UPLOAD_ROOT, split.parts[index]!),
       );
+      // An interrupt ends both uploads; the caller then rolls back as for any failed write.
+      const abort = () => {
+        for (const part of split.parts) part.destroy(signal!.reason as Error);
+      };
+      signal?.addEventListener('abort', abort, { once: true });
       try {
         await Promise.all(uploads);
       } catch (error) {
@@ -201,6 +210,8 @@ async function write(
           (reason: unknown) => reason,
         );
       }
+      signal?.removeEventListener('abort', abort);
+      signal?.throwIfAborted();
       await engine.containers.putArchive(first, UPLOAD_ROOT, Readable.from([await split.last]));
     }),
   );

@@ -3,6 +3,7 @@ import { parseStopTimeout } from '../../backup/consistency.ts';
 import { restoreArchive } from '../../backup/restore-volume.ts';
 import { formatBytes } from '../../core/units.ts';
 import { parseOptionList } from '../../lifecycle/local-driver-options.ts';
+import { withInterrupt } from '../interrupt.ts';
 import type { CliSession } from '../session.ts';
 import { plural } from '../../core/terminal-text.ts';
 
@@ -22,17 +23,23 @@ export async function restore(session: CliSession, archive: string, options: Res
   const stopTimeout = parseStopTimeout(options.stopTimeout);
   const context = await session.backupContext();
   const source = await openArchiveSource(archive, context.catalog);
-  const result = await restoreArchive(context, {
-    source,
-    ...(options.to ? { volume: options.to } : {}),
-    ...(options.force ? { force: true } : {}),
-    ...(options.stop ? { stop: true } : {}),
-    ...(stopTimeout !== undefined ? { stopTimeout } : {}),
-    ...(options.allowDevices ? { allowDevices: true } : {}),
-    ...(options.path !== undefined ? { path: options.path } : {}),
-    ...(options.driver ? { driver: options.driver } : {}),
-    ...(options.opt?.length ? { options: parseOptionList(options.opt, '--opt') } : {}),
-  });
+  // Ctrl-C ends the upload and rolls back (a created volume is removed, replaced contents are put back).
+  const result = await withInterrupt(
+    (text) => session.out.note(text),
+    (signal) =>
+      restoreArchive(context, {
+        signal,
+        source,
+        ...(options.to ? { volume: options.to } : {}),
+        ...(options.force ? { force: true } : {}),
+        ...(options.stop ? { stop: true } : {}),
+        ...(stopTimeout !== undefined ? { stopTimeout } : {}),
+        ...(options.allowDevices ? { allowDevices: true } : {}),
+        ...(options.path !== undefined ? { path: options.path } : {}),
+        ...(options.driver ? { driver: options.driver } : {}),
+        ...(options.opt?.length ? { options: parseOptionList(options.opt, '--opt') } : {}),
+      }),
+  );
   const { out } = session;
   if (options.json) {
     return out.json({
