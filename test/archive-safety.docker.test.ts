@@ -16,6 +16,7 @@ import { MAX_PATH_BYTES } from '../src/archive/safety-rules.ts';
 import { buildTar, chunked, memorySink } from '../src/archive/testing/tar-fixtures.ts';
 import type { FixtureEntry } from '../src/archive/testing/tar-fixtures.ts';
 import {
+  daemonApi,
   docker,
   dockerOk,
   engineAvailable,
@@ -274,17 +275,8 @@ describe(
       const daemon = await s.daemon(port);
       try {
         const token = s.stowage(['token']).stdout.trim();
-        const call = async (path: string, body?: unknown) => {
-          const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-            method: body === undefined ? 'GET' : 'POST',
-            headers: {
-              authorization: `Bearer ${token}`,
-              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          });
-          return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-        };
+        const call = (path: string, body?: unknown) =>
+          daemonApi(port, token)<Record<string, unknown>>(path, body);
         const finished = async (id: unknown) => {
           for (;;) {
             const job = await call(`/api/jobs/${String(id)}`);

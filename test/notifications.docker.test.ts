@@ -5,30 +5,12 @@
  * logged without its secrets and does not change the run's result.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { engineAvailable, fillVolume, SKIP_REASON, TestSession } from './support/engine.ts';
+import { engineAvailable, fillVolume, SKIP_REASON, stowageIn, TestSession } from './support/engine.ts';
 import { startHttpReceiver, startSmtpReceiver, type SmtpReceiver } from './support/notification-receivers.ts';
-
-const root = join(import.meta.dirname, '..');
-
-/** The CLI without blocking this process, whose SMTP server must answer the CLI meanwhile. */
-function stowageIn(
-  dataDir: string,
-  args: string[],
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(root, 'src/cli/bin.ts'), '--data-dir', dataDir, ...args],
-      { encoding: 'utf8' },
-      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe(
   'notifications from scheduled runs',

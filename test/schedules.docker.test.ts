@@ -4,7 +4,7 @@
  * catch-up after downtime, `run-now` from the CLI, and /healthz failing for a late schedule.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,7 @@ import {
   fillVolume,
   IMAGE,
   SKIP_REASON,
+  stowageIn,
   TestSession,
 } from './support/engine.ts';
 
@@ -45,21 +46,6 @@ interface Notification {
   trigger: string;
   failed: number;
   runs: { volume: string | null; result: string; error: string | null }[];
-}
-
-/** The CLI without blocking this process (whose webhook receiver must answer the CLI meanwhile). */
-function stowageIn(
-  dataDir: string,
-  args: string[],
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(root, 'src/cli/bin.ts'), '--data-dir', dataDir, ...args],
-      { encoding: 'utf8' },
-      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails naming `what`. */

@@ -8,6 +8,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  daemonApi,
   docker,
   dockerOk,
   engineAvailable,
@@ -245,20 +246,8 @@ describe(
       const daemon = await s.daemon(port);
       try {
         const token = s.stowage(['token']).stdout.trim();
-        const call = async (path: string, body?: unknown) => {
-          const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-            method: body === undefined ? 'GET' : 'POST',
-            headers: {
-              authorization: `Bearer ${token}`,
-              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          });
-          return {
-            status: response.status,
-            body: (await response.json()) as { id: string; state: string; error: unknown },
-          };
-        };
+        const call = (path: string, body?: unknown) =>
+          daemonApi(port, token)<{ id: string; state: string; error: unknown }>(path, body);
         const finished = async (id: string) => {
           for (;;) {
             const job = (await call(`/api/jobs/${id}`)).body;

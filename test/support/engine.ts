@@ -2,7 +2,7 @@
  * What integration tests share: the private engine's environment (set by scripts/run-tests.ts), the
  * `docker` and `stowage` commands against it, and clean-up by a per-file session label.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +61,39 @@ export function volumeAt(container: string, destination: string): string {
   const mount = inspectContainer(container).Mounts.find((m) => m.Destination === destination);
   if (!mount?.Name) throw new Error(`${container} mounts no volume at ${destination}`);
   return mount.Name;
+}
+
+/**
+ * The CLI from the sources without blocking this process, for tests whose own servers (a webhook receiver, an
+ * SMTP server) must answer the CLI meanwhile.
+ */
+export function stowageIn(dataDir: string, args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(root, 'src/cli/bin.ts'), '--data-dir', dataDir, ...args],
+      { encoding: 'utf8' },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** A call to a daemon's API on loopback with its token: GET without a body, POST with one. */
+export function daemonApi(port: number, token: string) {
+  return async <T = Record<string, unknown>>(
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
 }
 
 /** A test session: a label for everything it creates, a data folder of its own, and clean-up. */
